@@ -1,0 +1,18 @@
+// schema: the constraints and indexes of the Kith graph.
+// Every key the service merges on or looks up by has a uniqueness constraint (which is also its
+// index); the other lookups have range or full-text indexes. Every statement is IF NOT EXISTS, so
+// `kith schema apply` can run any number of times.
+CREATE CONSTRAINT source_record_key IF NOT EXISTS FOR (n:SourceRecord) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT identifier_key IF NOT EXISTS FOR (n:Identifier) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT address_key IF NOT EXISTS FOR (n:Address) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT customer_id IF NOT EXISTS FOR (n:Customer) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT household_id IF NOT EXISTS FOR (n:Household) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT device_id IF NOT EXISTS FOR (n:Device) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT interaction_key IF NOT EXISTS FOR (n:Interaction) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT product_sku IF NOT EXISTS FOR (n:Product) REQUIRE n.sku IS UNIQUE;
+CREATE CONSTRAINT lock_name IF NOT EXISTS FOR (n:Lock) REQUIRE n.name IS UNIQUE;
+CREATE INDEX source_record_source IF NOT EXISTS FOR (n:SourceRecord) ON (n.source, n.sourceId);
+CREATE INDEX source_record_dirty IF NOT EXISTS FOR (n:SourceRecord) ON (n.dirty);
+CREATE INDEX interaction_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.occurredAt);
+CREATE INDEX interaction_customer_ref IF NOT EXISTS FOR (n:Interaction) ON (n.customerRef);
+CREATE INDEX customer_merged IF NOT EXISTS FOR (n:Customer) ON (n.mergedInto);

@@ -1,0 +1,122 @@
+"""`kith`: the command line of CONTRACT.md."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+from typing import Annotated, TypeVar
+
+import typer
+from rich.console import Console
+
+from service.config import Settings, get_settings
+from service.graph.database import Database, DatabaseUnavailable
+from service.neo4j_local import LocalServer, Neo4jServerError, bolt_answers
+
+T = TypeVar("T")
+
+app = typer.Typer(no_args_is_help=True, help="Kith: a graph-backed single customer view.")
+neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j 5.26 Community server.")
+schema_app = typer.Typer(no_args_is_help=True, help="Constraints and indexes.")
+app.add_typer(neo4j_app, name="neo4j")
+app.add_typer(schema_app, name="schema")
+err = Console(stderr=True)
+
+
+def _fail(message: str, code: int = 1) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", highlight=False)
+    return typer.Exit(code)
+
+
+def with_database(work: Callable[[Database], Awaitable[T]], settings: Settings | None = None) -> T:
+    """Runs `work` against Neo4j and turns a dead connection into a clear error and exit 1."""
+
+    async def run() -> T:
+        async with Database(settings or get_settings()) as database:
+            return await work(database)
+
+    try:
+        return asyncio.run(run())
+    except DatabaseUnavailable as error:
+        raise _fail(f"{error}\nIs Neo4j running? Try `kith neo4j start`.") from error
+
+
+def _local_server() -> LocalServer | None:
+    settings = get_settings()
+    if not settings.is_local:
+        print(f"NEO4J_URI={settings.neo4j_uri} is a server you run: Kith installs and starts nothing")
+        return None
+    return LocalServer(settings)
+
+
+@neo4j_app.command("start")
+def neo4j_start() -> None:
+    """Installs (first use) and starts the local server; returns when Bolt answers."""
+    server = _local_server()
+    if server is None:
+        return
+    try:
+        started = server.start()
+    except Neo4jServerError as error:
+        raise _fail(str(error)) from error
+    state = "started" if started else "already running"
+    print(f"neo4j {state} at {server.settings.neo4j_uri} (data and logs in {server.server_dir})")
+
+
+@neo4j_app.command("stop")
+def neo4j_stop() -> None:
+    """Stops the server `kith neo4j start` started."""
+    server = _local_server()
+    if server is not None:
+        print("neo4j stopped" if server.stop() else "neo4j was not running")
+
+
+@neo4j_app.command("status")
+def neo4j_status() -> None:
+    """Exits 0 only when Neo4j answers Bolt."""
+    settings = get_settings()
+    if not bolt_answers(settings):
+        print(f"neo4j is not answering at {settings.neo4j_uri}")
+        raise typer.Exit(1)
+    print(f"neo4j is answering at {settings.neo4j_uri}")
+
+
+@schema_app.command("apply")
+def schema_apply() -> None:
+    """Applies cypher/schema.cypher (idempotent)."""
+    count = with_database(lambda database: database.apply_schema())
+    print(f"schema applied: {count} statements")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serves GraphQL on http://HOST:PORT/graphql, with /healthz and /readyz."""
+    import uvicorn
+
+    from service.api.app import create_app
+
+    with_database(lambda database: database.apply_schema())
+    settings = get_settings()
+    print(f"Kith GraphQL on http://{host}:{port}/graphql", flush=True)
+    if settings.api_keys:
+        print("Authentication is on: send `Authorization: Bearer <key>` with a key from KITH_API_KEYS")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def wipe(
+    yes: Annotated[bool, typer.Option("--yes", help="Confirm deleting all customer data.")] = False,
+) -> None:
+    """Deletes all customer data; the schema stays."""
+    if not yes:
+        raise _fail("this deletes all customer data: pass --yes to confirm", code=2)
+    with_database(lambda database: database.wipe())
+    print("all customer data deleted")
+
+
+def main() -> None:
+    sys.exit(app())

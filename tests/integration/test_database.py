@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+from neo4j.exceptions import ClientError
+
+from service.config import Settings
+from service.graph.database import Database
+from service.neo4j_local import LocalServer, bolt_answers
+
+
+def test_the_test_server_answers_bolt_and_start_again_is_a_no_op(neo4j_server: LocalServer) -> None:
+    assert bolt_answers(neo4j_server.settings)
+    assert neo4j_server.running_pid() is not None or not neo4j_server.settings.is_local
+    assert neo4j_server.start() is False
+
+
+def test_a_wrong_password_is_refused(neo4j_server: LocalServer) -> None:
+    wrong = Settings(neo4j_uri=neo4j_server.settings.neo4j_uri, neo4j_password="not-the-password")
+    assert not bolt_answers(wrong)
+
+
+async def test_writes_and_reads_over_bolt(database: Database) -> None:
+    await database.driver.execute_query(
+        "CREATE (:Customer {id: $id, displayName: $name})", id="c1", name="Ann"
+    )
+    rows = await database.read("customer_by_id", id="c1")
+    assert rows == [
+        {"id": "c1", "displayName": "Ann", "givenName": None, "familyName": None, "birthDate": None}
+    ]
+
+
+async def test_a_merged_id_answers_with_the_survivor(database: Database) -> None:
+    await database.driver.execute_query(
+        "CREATE (:Customer {id: 'old', displayName: 'Ann'})<-[:MERGED_INTO]-(:Customer {id: 'gone'})"
+    )
+    rows = await database.read("customer_by_id", id="gone")
+    assert [row["id"] for row in rows] == ["old"]
+
+
+async def test_schema_apply_is_idempotent(database: Database) -> None:
+    first = await database.apply_schema()
+    second = await database.apply_schema()
+    assert first == second
+    records, _, _ = await database.driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN count(*) AS n")
+    assert records[0]["n"] >= 9
+
+
+async def test_a_read_query_can_not_write(database: Database) -> None:
+    with pytest.raises(ClientError):
+        await database.driver.execute_query("CREATE (:Customer {id: 'x'})", routing_="r")
+    records, _, _ = await database.driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    assert records[0]["n"] == 0
+
+
+async def test_wipe_keeps_the_schema(database: Database) -> None:
+    await database.driver.execute_query("UNWIND range(1, 50) AS i CREATE (:Customer {id: toString(i)})")
+    await database.wipe()
+    records, _, _ = await database.driver.execute_query("MATCH (n) RETURN count(n) AS n")
+    assert records[0]["n"] == 0
+    records, _, _ = await database.driver.execute_query("SHOW CONSTRAINTS YIELD name RETURN count(*) AS n")
+    assert records[0]["n"] >= 9
