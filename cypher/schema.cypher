@@ -16,3 +16,8 @@ CREATE INDEX source_record_dirty IF NOT EXISTS FOR (n:SourceRecord) ON (n.dirty)
 CREATE INDEX interaction_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.occurredAt);
 CREATE INDEX interaction_customer_ref IF NOT EXISTS FOR (n:Interaction) ON (n.customerRef);
 CREATE INDEX customer_merged IF NOT EXISTS FOR (n:Customer) ON (n.mergedInto);
+CREATE CONSTRAINT blocking_key IF NOT EXISTS FOR (n:BlockingKey) REQUIRE n.key IS UNIQUE;
+CREATE CONSTRAINT consent_topic IF NOT EXISTS FOR (n:ConsentTopic) REQUIRE n.key IS UNIQUE;
+CREATE INDEX source_record_family IF NOT EXISTS FOR (n:SourceRecord) ON (n.nFamily);
+CREATE FULLTEXT INDEX record_search IF NOT EXISTS FOR (n:SourceRecord) ON EACH [n.givenName, n.familyName, n.nPostcode];
+CREATE FULLTEXT INDEX identifier_search IF NOT EXISTS FOR (n:Identifier) ON EACH [n.value];

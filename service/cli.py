@@ -3,20 +3,29 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Annotated, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import Progress, TransferSpeedColumn
 
 from service.config import Settings, get_settings
+from service.demo import write_demo
 from service.graph.database import Database, DatabaseUnavailable
+from service.identity import resolve_graph
+from service.ingest import IngestReport, ingest_file, rejects_path
 from service.neo4j_local import LocalServer, Neo4jServerError, bolt_answers
+from service.resolution.model import MatchModel
 
 T = TypeVar("T")
 
-app = typer.Typer(no_args_is_help=True, help="Kith: a graph-backed single customer view.")
+app = typer.Typer(
+    no_args_is_help=True, help="Kith: a graph-backed single customer view.", pretty_exceptions_enable=False
+)
 neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j 5.26 Community server.")
 schema_app = typer.Typer(no_args_is_help=True, help="Constraints and indexes.")
 app.add_typer(neo4j_app, name="neo4j")
@@ -87,6 +96,85 @@ def schema_apply() -> None:
     """Applies cypher/schema.cypher (idempotent)."""
     count = with_database(lambda database: database.apply_schema())
     print(f"schema applied: {count} statements")
+
+
+def _progress_bar(total: int) -> tuple[Progress | None, Callable[[int], None] | None]:
+    """A rich progress bar on a terminal; nothing in CI or when output is redirected."""
+    console = Console(stderr=True)
+    if not console.is_terminal or os.environ.get("CI"):
+        return None, None
+    progress = Progress(*Progress.get_default_columns(), TransferSpeedColumn(), console=console)
+    task = progress.add_task("ingesting", total=total)
+    return progress, lambda done: progress.update(task, completed=done)
+
+
+@app.command("ingest")
+def ingest_command(
+    files: Annotated[list[Path], typer.Argument(help="JSON Lines (.jsonl) or CSV (.csv) files.", exists=True)],
+) -> None:
+    """Loads and resolves files; rejected lines go to FILE.rejects.jsonl."""
+    settings = get_settings()
+    report = with_database(lambda database: _ingest_paths(database, files, settings), settings)
+    _print_summary(report)
+
+
+async def _ingest_paths(database: Database, files: list[Path], settings: Settings) -> IngestReport:
+    """Loads files one after the other, each with its own progress bar on a terminal."""
+    await database.apply_schema()
+    report = IngestReport()
+    for path in files:
+        progress, on_progress = _progress_bar(path.stat().st_size)
+        if progress is not None:
+            progress.start()
+        try:
+            file_report = await ingest_file(database, path, settings, MatchModel(), on_progress)
+        finally:
+            if progress is not None:
+                progress.stop()
+        if file_report.rejected:
+            err.print(f"{path}: rejected lines are in {rejects_path(path)}", highlight=False)
+        report.add(file_report)
+    return report
+
+
+def _print_summary(report: IngestReport) -> None:
+    print(f"accepted={report.accepted} rejected={len(report.rejected)}")
+    if report.warnings:
+        print(f"warnings={report.warnings} (fields that could not be used were kept as given)")
+
+
+@app.command()
+def demo(
+    households: Annotated[int, typer.Option(help="How many households to generate.", min=1)] = 200,
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same people.")] = 7,
+    if_empty: Annotated[bool, typer.Option("--if-empty", help="Do nothing when customers exist.")] = False,
+) -> None:
+    """Generates a realistic synthetic customer base (and its ground truth) and ingests it."""
+    settings = get_settings()
+
+    async def work(database: Database) -> IngestReport | None:
+        await database.apply_schema()
+        existing = (await database.read("customer_count"))[0]["customers"]
+        if if_empty and existing:
+            print(f"the graph already holds {existing} customers: demo data not loaded")
+            return None
+        files = write_demo(settings.kith_home / "demo", households, seed)
+        print(f"generated {files.profile_count} profiles and {files.interaction_count} interactions "
+              f"in {files.profiles.parent} (truth.json holds the ground truth)")
+        return await _ingest_paths(database, [files.profiles, files.interactions], settings)
+
+    report = with_database(work, settings)
+    if report is not None:
+        _print_summary(report)
+
+
+@app.command("resolve")
+def resolve_command(
+    full: Annotated[bool, typer.Option("--full", help="Re-resolve the whole graph.")] = False,
+) -> None:
+    """Re-runs identity resolution: records left dirty, or every record with --full."""
+    summary = with_database(lambda database: resolve_graph(database, MatchModel(), full=full))
+    print(f"resolved records={summary.records} customers={summary.clusters} merges={summary.merges}")
 
 
 @app.command()

@@ -9,11 +9,14 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from service.api.auth import ApiKeyMiddleware
 from service.api.graphql import graphql_app
 from service.config import Settings, get_settings
 from service.graph.database import Database
@@ -31,6 +34,10 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready"})
 
 
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
 
@@ -46,8 +53,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
+            Route("/metrics", metrics),
             Route("/graphql", graphql_app(settings), methods=["GET", "POST"]),
         ],
+        middleware=[Middleware(ApiKeyMiddleware, keys=settings.api_keys)],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -1,16 +1,47 @@
-"""What every resolver can reach: the request and the database."""
+"""What every resolver can reach: the request, the database and this request's DataLoaders."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from starlette.requests import Request
 from starlette.websockets import WebSocket
+from strawberry.dataloader import DataLoader
 
+from service.config import Settings
 from service.graph.database import Database
+
+if TYPE_CHECKING:
+    from service.api.types import Customer, Household
+
+LATEST_INTERACTIONS = 20  # the default page of the timeline, fetched with the 360 itself
 
 
 @dataclass
 class Context:
     request: Request | WebSocket
     database: Database
+    settings: Settings
+    role: str = "admin"
+    customers: DataLoader[str, Customer | None] = field(init=False)
+    households: DataLoader[str, Household | None] = field(init=False)
+
+    def __post_init__(self) -> None:
+        # Loaders live for one request: they batch and de-duplicate, never cache across requests.
+        self.customers = DataLoader(load_fn=self._load_customers)
+        self.households = DataLoader(load_fn=self._load_households)
+
+    async def _load_customers(self, ids: list[str]) -> list[Customer | None]:
+        from service.api.types import Customer
+
+        rows = await self.database.read("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
+        by_id = {row["requested"]: Customer.from_row(row) for row in rows}
+        return [by_id.get(customer_id) for customer_id in ids]
+
+    async def _load_households(self, ids: list[str]) -> list[Household | None]:
+        from service.api.types import Household
+
+        rows = await self.database.read("households_by_ids", ids=ids)
+        by_id = {row["id"]: Household(id=row["id"], member_ids=row["members"]) for row in rows}
+        return [by_id.get(household_id) for household_id in ids]

@@ -1,4 +1,4 @@
-"""The strawberry ASGI endpoint: context per request, GraphiQL and introspection by setting."""
+"""The strawberry ASGI endpoint: context per request, coded errors, GraphiQL by setting."""
 
 from __future__ import annotations
 
@@ -8,19 +8,41 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
 
 from service.api.context import Context
+from service.api.errors import coded
 from service.api.schema import schema
 from service.config import Settings
 
 
 class KithGraphQL(GraphQL[Context, None]):
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(
+            schema,
+            graphql_ide="graphiql" if settings.kith_graphiql else None,
+            allow_queries_via_get=False,
+        )
+        self.settings = settings
+
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return Context(request=request, database=request.app.state.database)
+        return Context(
+            request=request,
+            database=request.app.state.database,
+            settings=self.settings,
+            role=request.scope.get("kith.role", "admin"),
+        )
 
     async def get_root_value(self, request: Request | WebSocket) -> None:
         return None
 
+    async def process_result(self, request: Request | WebSocket, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response: GraphQLHTTPResponse = {"data": result.data}
+        if result.errors:
+            response["errors"] = [coded(error) for error in result.errors]
+        return response
+
 
 def graphql_app(settings: Settings) -> Any:
-    return KithGraphQL(schema, graphql_ide="graphiql" if settings.kith_graphiql else None)
+    return KithGraphQL(settings)

@@ -1,4 +1,4 @@
-"""Query resolvers: each one calls the graph layer and wraps the rows in types."""
+"""Query and mutation resolvers: check the arguments, call the graph layer, wrap rows in types."""
 
 from __future__ import annotations
 
@@ -6,9 +6,95 @@ import strawberry
 from strawberry.types import Info
 
 from service.api.context import Context
-from service.api.types import Customer
+from service.api.errors import BadUserInput
+from service.api.inputs import InteractionInput, ProfileInput, to_json
+from service.api.pagination import check_page_size, source_records_page
+from service.api.types import (
+    Customer,
+    CustomerMatch,
+    Household,
+    IdentifierKind,
+    IngestResult,
+    Rejection,
+    SourceRecord,
+    SourceRecordConnection,
+)
+from service.ingest import ingest_objects
+from service.normalize import identifier_key, normalize_identifier
+from service.records import IdentifierKind as IdentifierKindValues
+from service.records import record_key
+from service.resolution.model import MatchModel
+from service.search import lucene_query, rank
+
+SEARCH_CANDIDATES = 200
 
 
 async def customer(info: Info[Context, None], id: strawberry.ID) -> Customer | None:
-    rows = await info.context.database.read("customer_by_id", id=str(id))
-    return Customer.from_row(rows[0]) if rows else None
+    return await info.context.customers.load(str(id))
+
+
+async def customer_by_identifier(
+    info: Info[Context, None],
+    kind: IdentifierKind,  # type: ignore[valid-type]
+    value: str,
+) -> Customer | None:
+    context = info.context
+    kind_value = IdentifierKindValues(kind)
+    try:
+        normalised = normalize_identifier(kind_value, value, context.settings.kith_default_region)
+    except ValueError as error:
+        raise BadUserInput(f"{kind_value.value} {value!r} can not be used: {error}") from error
+    rows = await context.database.read("customer_ids_by_identifier", key=identifier_key(kind_value, normalised))
+    return await context.customers.load(rows[0]["id"]) if rows else None
+
+
+async def source_record(info: Info[Context, None], source: str, source_id: str) -> SourceRecord | None:
+    rows = await info.context.database.read("source_record_by_key", key=record_key(source, source_id))
+    if not rows:
+        return None
+    return SourceRecord(source=rows[0]["source"], source_id=rows[0]["sourceId"], customer_id=rows[0]["customer"])
+
+
+async def source_records(
+    info: Info[Context, None], first: int, after: str | None = strawberry.UNSET
+) -> SourceRecordConnection:
+    return await source_records_page(info.context, first, after or None)
+
+
+async def search_customers(info: Info[Context, None], text: str, first: int | None = 10) -> list[CustomerMatch]:
+    first = 10 if first is None else first
+    check_page_size(first)
+    query = lucene_query(text)
+    if not query:
+        raise BadUserInput("search text has no words to look for")
+    rows = await info.context.database.read("search_candidates", lucene=query, limit=SEARCH_CANDIDATES)
+    scored = sorted(
+        ((rank(text, row["names"], row["identifiers"], row["postcodes"]), row["id"]) for row in rows),
+        key=lambda item: (-item[0], item[1]),
+    )[:first]
+    found = await info.context.customers.load_many([customer_id for _, customer_id in scored])
+    return [
+        CustomerMatch(customer=match, score=round(score, 4))
+        for (score, _), match in zip(scored, found, strict=True)
+        if match is not None
+    ]
+
+
+async def household(info: Info[Context, None], id: strawberry.ID) -> Household | None:
+    return await info.context.households.load(str(id))
+
+
+async def ingest(
+    info: Info[Context, None],
+    profiles: list[ProfileInput] | None = strawberry.UNSET,
+    interactions: list[InteractionInput] | None = strawberry.UNSET,
+) -> IngestResult:
+    """Profiles then interactions, as one list: a rejection's index counts across both."""
+    objects = [{"type": "profile", **to_json(p)} for p in profiles or []]
+    objects += [{"type": "interaction", **to_json(i)} for i in interactions or []]
+    context = info.context
+    report = await ingest_objects(context.database, objects, context.settings, MatchModel())
+    return IngestResult(
+        accepted=report.accepted,
+        rejected=[Rejection(index=item.index, reason=item.reason) for item in report.rejected],
+    )

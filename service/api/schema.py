@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import strawberry
+from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
 
 from service.api import resolvers
-from service.api.types import Customer
+from service.api.types import (
+    Customer,
+    CustomerMatch,
+    Household,
+    IngestResult,
+    SourceRecord,
+    SourceRecordConnection,
+)
+
+MAX_DEPTH = 10
+MAX_TOKENS = 2000
+MAX_ALIASES = 30
 
 
 @strawberry.type
@@ -13,6 +25,30 @@ class Query:
     customer: Customer | None = strawberry.field(
         resolver=resolvers.customer, description="An id merged away answers with the surviving customer."
     )
+    customer_by_identifier: Customer | None = strawberry.field(
+        resolver=resolvers.customer_by_identifier, description="The value is normalised as on ingest."
+    )
+    source_record: SourceRecord | None = strawberry.field(resolver=resolvers.source_record)
+    source_records: SourceRecordConnection = strawberry.field(resolver=resolvers.source_records)
+    search_customers: list[CustomerMatch] = strawberry.field(
+        resolver=resolvers.search_customers, description="Fuzzy: name, email, phone, postcode."
+    )
+    household: Household | None = strawberry.field(resolver=resolvers.household)
 
 
-schema = strawberry.Schema(query=Query)
+@strawberry.type
+class Mutation:
+    ingest: IngestResult = strawberry.mutation(
+        resolver=resolvers.ingest, description="The same shapes as JSON Lines; resolved when it returns."
+    )
+
+
+schema = strawberry.Schema(
+    query=Query,
+    mutation=Mutation,
+    extensions=[
+        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
+        lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
+        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+    ],
+)

@@ -1,10 +1,200 @@
-"""GraphQL types of the contract, thin views over rows the graph layer returns."""
+"""GraphQL types of the contract: thin views over the rows `customers_by_ids.cypher` returns.
+
+A `Customer` is built from one 360 row; fields that reach other customers (household members,
+relationships, source records' customer) go through the request's DataLoader, so a page of them
+costs one more round trip, not one per customer.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import base64
+from enum import Enum
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.types import Info
+
+from service.api.context import Context
+from service.records import Channel as ChannelValues
+from service.records import IdentifierKind as IdentifierKindValues
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+IdentifierKind = strawberry.enum(IdentifierKindValues, name="IdentifierKind")
+Channel = strawberry.enum(ChannelValues, name="Channel")
+
+
+@strawberry.enum
+class Direction(Enum):
+    OUT = "OUT"
+    IN = "IN"
+
+
+def encode_cursor(*parts: str) -> str:
+    return base64.urlsafe_b64encode("\x1f".join(parts).encode()).decode()
+
+
+def decode_cursor(cursor: str, parts: int) -> list[str]:
+    """The parts of a cursor; raises ValueError for a cursor this API did not make."""
+    try:
+        decoded = base64.urlsafe_b64decode(cursor.encode()).decode().split("\x1f")
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValueError("not a valid cursor") from error
+    if len(decoded) != parts:
+        raise ValueError("not a valid cursor")
+    return decoded
+
+
+def iso(value: Any) -> str | None:
+    """Neo4j temporal values as ISO 8601 text."""
+    return None if value is None else str(value.iso_format() if hasattr(value, "iso_format") else value)
+
+
+@strawberry.type
+class PageInfo:
+    has_next_page: bool
+    end_cursor: str | None
+
+
+@strawberry.type
+class Identifier:
+    kind: IdentifierKind  # type: ignore[valid-type]
+    value: str
+
+
+@strawberry.type
+class Device:
+    id: strawberry.ID
+    kind: str | None
+
+
+@strawberry.type
+class SourceRecord:
+    source: str
+    source_id: str
+    customer_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def customer(self, info: Info[Context, None]) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
+        found = await info.context.customers.load(self.customer_id)
+        if found is None:
+            raise LookupError(f"customer {self.customer_id} vanished while answering")
+        return found
+
+
+@strawberry.type
+class SourceRecordEdge:
+    cursor: str
+    node: SourceRecord
+
+
+@strawberry.type
+class SourceRecordConnection:
+    edges: list[SourceRecordEdge]
+    page_info: PageInfo
+
+
+@strawberry.type
+class Interaction:
+    id: strawberry.ID
+    source: str
+    source_id: str
+    channel: Channel  # type: ignore[valid-type]
+    kind: str
+    occurred_at: str
+    status: str | None
+    summary: str | None
+    value: float | None
+    agent: str | None = strawberry.field(description="Who handled it (call-centre agent, store clerk).")
+    resolution: str | None = strawberry.field(description="How an issue was resolved.")
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Interaction:
+        return cls(
+            id=strawberry.ID(row["key"]),
+            source=row["source"],
+            source_id=row["sourceId"],
+            channel=ChannelValues(row["channel"]),
+            kind=row["kind"],
+            occurred_at=iso(row["occurredAt"]) or "",
+            status=row.get("status"),
+            summary=row.get("summary"),
+            value=row.get("value"),
+            agent=row.get("agent"),
+            resolution=row.get("resolution"),
+        )
+
+
+@strawberry.type
+class InteractionEdge:
+    cursor: str
+    node: Interaction
+
+
+@strawberry.type
+class InteractionConnection:
+    total_count: int
+    edges: list[InteractionEdge]
+    page_info: PageInfo
+
+
+def interaction_cursor(row: Mapping[str, Any]) -> str:
+    return encode_cursor(iso(row["occurredAt"]) or "", row["key"])
+
+
+@strawberry.type
+class Relationship:
+    kind: str
+    direction: Direction
+    customer_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def customer(self, info: Info[Context, None]) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
+        found = await info.context.customers.load(self.customer_id)
+        if found is None:
+            raise LookupError(f"customer {self.customer_id} vanished while answering")
+        return found
+
+
+@strawberry.type
+class Influence:
+    score: float
+    reach: int
+    referrals: int
+
+
+@strawberry.type
+class IdentityLink:
+    from_: SourceRecord = strawberry.field(name="from")
+    to: SourceRecord
+    rule: str
+    score: float | None
+    evidence: list[str]
+
+
+@strawberry.type
+class Household:
+    id: strawberry.ID
+    member_ids: strawberry.Private[list[str]]
+
+    @strawberry.field
+    async def members(self, info: Info[Context, None]) -> list[Annotated[Customer, strawberry.lazy("service.api.types")]]:
+        found = await info.context.customers.load_many(self.member_ids)
+        return [customer for customer in found if customer is not None]
+
+
+@strawberry.type(description="When the customer last contacted the business on one channel.")
+class ChannelContact:
+    channel: Channel  # type: ignore[valid-type]
+    at: str
+
+
+@strawberry.type(description="What the customer is worth: purchases only, returns not netted.")
+class CustomerValue:
+    lifetime_spend: float
+    order_count: int
+    last_purchase: str | None
 
 
 @strawberry.type
@@ -14,13 +204,116 @@ class Customer:
     given_name: str | None
     family_name: str | None
     birth_date: str | None
+    row: strawberry.Private[dict[str, Any]]
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Customer:
+        golden = row["customer"]
         return cls(
-            id=strawberry.ID(row["id"]),
-            display_name=row.get("displayName"),
-            given_name=row.get("givenName"),
-            family_name=row.get("familyName"),
-            birth_date=row.get("birthDate"),
+            id=strawberry.ID(golden["id"]),
+            display_name=golden.get("displayName"),
+            given_name=golden.get("givenName"),
+            family_name=golden.get("familyName"),
+            birth_date=golden.get("birthDate"),
+            row=row,
         )
+
+    @strawberry.field
+    def identifiers(self) -> list[Identifier]:
+        return [
+            Identifier(kind=IdentifierKindValues(item["kind"]), value=item["value"]) for item in self.row["identifiers"]
+        ]
+
+    @strawberry.field
+    def source_records(self) -> list[SourceRecord]:
+        return [
+            SourceRecord(source=item["source"], source_id=item["sourceId"], customer_id=str(self.id))
+            for item in self.row["records"]
+        ]
+
+    @strawberry.field
+    async def household(self, info: Info[Context, None]) -> Household | None:
+        household_id = self.row.get("household")
+        return None if household_id is None else await info.context.households.load(household_id)
+
+    @strawberry.field
+    def devices(self) -> list[Device]:
+        return [Device(id=strawberry.ID(item["id"]), kind=item.get("kind")) for item in self.row["devices"]]
+
+    @strawberry.field(description="Newest first.")
+    async def interactions(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = strawberry.UNSET,
+        channel: Channel | None = strawberry.UNSET,  # type: ignore[valid-type]
+    ) -> InteractionConnection:
+        from service.api.pagination import interactions_page
+
+        return await interactions_page(info.context, self, 20 if first is None else first, after or None, channel or None)
+
+    @strawberry.field
+    def relationships(self) -> list[Relationship]:
+        return [
+            Relationship(kind=item["kind"], direction=Direction(item["direction"]), customer_id=item["customer"])
+            for item in self.row["relationships"]
+        ]
+
+    @strawberry.field
+    def influence(self) -> Influence:
+        return Influence(
+            score=float(self.row["customer"].get("influenceScore") or 0.0),
+            reach=int(self.row["reach"]),
+            referrals=int(self.row["referrals"]),
+        )
+
+    @strawberry.field(description="Complaints and enquiries not resolved yet, newest first.")
+    def open_issues(self) -> list[Interaction]:
+        return [Interaction.from_row(row) for row in self.row["openIssues"]]
+
+    @strawberry.field(description="The latest contact on each channel.")
+    def last_contacts(self) -> list[ChannelContact]:
+        return [
+            ChannelContact(channel=ChannelValues(item["channel"]), at=iso(item["at"]) or "")
+            for item in self.row["lastContacts"]
+        ]
+
+    @strawberry.field
+    def value(self) -> CustomerValue:
+        return CustomerValue(
+            lifetime_spend=float(self.row["lifetimeSpend"]),
+            order_count=int(self.row["orderCount"]),
+            last_purchase=iso(self.row["lastPurchase"]),
+        )
+
+    @strawberry.field(description="Why the records of this customer belong together.")
+    def identity_links(self) -> list[IdentityLink]:
+        customer_id = str(self.id)
+        return [
+            IdentityLink(
+                from_=SourceRecord(source=link["fromSource"], source_id=link["fromSourceId"], customer_id=customer_id),
+                to=SourceRecord(source=link["toSource"], source_id=link["toSourceId"], customer_id=customer_id),
+                rule=link["rule"],
+                score=link.get("score"),
+                evidence=list(link.get("evidence") or []),
+            )
+            for link in self.row["links"]
+        ]
+
+
+@strawberry.type
+class CustomerMatch:
+    customer: Customer
+    score: float
+
+
+@strawberry.type
+class Rejection:
+    index: int
+    reason: str
+
+
+@strawberry.type
+class IngestResult:
+    accepted: int
+    rejected: list[Rejection]

@@ -1,0 +1,88 @@
+"""Shared pieces of the benchmarks: a dedicated Neo4j, pairwise scores, figures on stdout.
+
+Benchmarks run against their own local server (KITH_BENCH_NEO4J_URI, default port 7698) and wipe
+it, so neither a development database nor the test server is touched. They print figures and
+ratios; they assert nothing, because a benchmark measures and a test judges.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+from collections import Counter
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from service.config import Settings
+from service.graph.database import Database
+from service.neo4j_local import LocalServer
+
+ROOT = Path(__file__).resolve().parents[1]
+BENCH_URI = os.environ.get("KITH_BENCH_NEO4J_URI", "bolt://127.0.0.1:7698")
+
+
+def bench_settings() -> Settings:
+    return Settings(neo4j_uri=BENCH_URI, kith_home=Path(os.environ.get("KITH_HOME", ROOT / ".kith")))
+
+
+@asynccontextmanager
+async def bench_database(wipe: bool = True) -> AsyncIterator[Database]:
+    """The benchmark server, started if needed, with the schema applied and (by default) empty."""
+    settings = bench_settings()
+    if settings.is_local:
+        LocalServer(settings).start()
+    async with Database(settings) as database:
+        await database.apply_schema()
+        if wipe:
+            await database.wipe()
+        yield database
+
+
+async def record_customers(database: Database) -> dict[str, str]:
+    """Source record key -> customer id, for every resolved record."""
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (r:SourceRecord)-[:BELONGS_TO]->(c:Customer) RETURN r.key AS key, c.id AS customer"
+    )
+    return {record["key"]: record["customer"] for record in records}
+
+
+@dataclass(frozen=True)
+class PairScores:
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+
+    def line(self, label: str) -> str:
+        return (
+            f"{label}: precision={self.precision:.4f} recall={self.recall:.4f} f1={self.f1:.4f} "
+            f"(pairs: true={self.true_pairs} predicted={self.predicted_pairs} correct={self.correct_pairs})"
+        )
+
+
+def _pairs(sizes: Counter[object]) -> int:
+    return sum(n * (n - 1) // 2 for n in sizes.values())
+
+
+def pairwise(predicted: Mapping[str, object], truth: Mapping[str, object]) -> PairScores:
+    """Pairwise precision/recall/F1 of a clustering against the truth, over the records in both.
+
+    Counted from cluster sizes, not by listing pairs, so it is linear in the number of records.
+    """
+    keys = [key for key in truth if key in predicted]
+    correct = _pairs(Counter((predicted[key], truth[key]) for key in keys))
+    predicted_pairs = _pairs(Counter(predicted[key] for key in keys))
+    true_pairs = _pairs(Counter(truth[key] for key in keys))
+    precision = correct / predicted_pairs if predicted_pairs else 1.0
+    recall = correct / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairScores(precision, recall, f1, true_pairs, predicted_pairs, correct)
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this Python process (Linux reports kilobytes)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

@@ -1,0 +1,17 @@
+// campaign_responses_by_month: How many customers respond to campaigns each month, where, and how many then buy?
+// CAMPAIGN_RESPONSE interactions by calendar month (as recorded, "2025-03") and channel. `buyers`
+// counts the responding customers who made a PURCHASE within $days days after one of those
+// responses: the campaign's visible effect on sales.
+// param: $days int = 30 — how many days after a response a purchase still counts as following it
+// returns: month, channel, responses, customers, buyers
+MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction {kind: 'CAMPAIGN_RESPONSE'})
+WHERE c.mergedInto IS NULL AND i.occurredAt IS NOT NULL
+WITH c, i,
+     toString(i.occurredAt.year) + '-' + right('0' + toString(i.occurredAt.month), 2) AS month,
+     EXISTS {
+       MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(p:Interaction {kind: 'PURCHASE'})
+       WHERE p.occurredAt > i.occurredAt AND p.occurredAt <= i.occurredAt + duration({days: $days})
+     } AS bought
+RETURN month, i.channel AS channel, count(i) AS responses, count(DISTINCT c) AS customers,
+       count(DISTINCT CASE WHEN bought THEN c END) AS buyers
+ORDER BY month, channel

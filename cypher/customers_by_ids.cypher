@@ -1,0 +1,82 @@
+// customers_by_ids: the core of the 360 for a batch of customer ids, in one round trip.
+// An id merged away answers with its survivor (`requested` keeps the id that was asked for).
+// Interactions without a channel, kind or time are kept in the graph but left out of the
+// timeline, which promises all three. Open issues are complaints and enquiries not RESOLVED/CLOSED.
+// params: $ids (list of customer ids), $latest (int: how many recent interactions to include)
+// returns: requested, customer (map of golden attributes), records, identifiers, devices, links,
+//          relationships, interactionCount, latest (newest first), openIssues, lastContacts,
+//          value (lifetime spend, orders, last purchase), reach, referrals, household
+UNWIND $ids AS requested
+MATCH (asked:Customer {id: requested})
+OPTIONAL MATCH (asked)-[:MERGED_INTO*1..20]->(survivor:Customer)
+WHERE survivor.mergedInto IS NULL
+WITH requested, coalesce(survivor, asked) AS c
+CALL (c) {
+  MATCH (c)<-[:BELONGS_TO]-(r:SourceRecord)
+  WITH r ORDER BY r.key
+  RETURN collect(r {.source, .sourceId, .key}) AS records
+}
+CALL (c) {
+  MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAS_IDENTIFIER]->(i:Identifier)
+  WITH DISTINCT i ORDER BY i.kind, i.value
+  RETURN collect(i {.kind, .value}) AS identifiers
+}
+CALL (c) {
+  MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:USED]->(d:Device)
+  WITH DISTINCT d ORDER BY d.id
+  RETURN collect(d {.id, .kind, .os}) AS devices
+}
+CALL (c) {
+  MATCH (c)<-[:BELONGS_TO]-(a:SourceRecord)-[s:SAME_AS]->(b:SourceRecord)
+  WITH a, s, b ORDER BY a.key, b.key
+  RETURN collect({fromSource: a.source, fromSourceId: a.sourceId, toSource: b.source, toSourceId: b.sourceId,
+                  rule: s.rule, score: s.score, evidence: s.evidence}) AS links
+}
+CALL (c) {
+  CALL (c) {
+    MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[rel:RELATES_TO]->(:SourceRecord)-[:BELONGS_TO]->(other:Customer)
+    WHERE other <> c
+    RETURN DISTINCT rel.kind AS kind, 'OUT' AS direction, other.id AS customer
+    UNION
+    MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)<-[rel:RELATES_TO]-(:SourceRecord)-[:BELONGS_TO]->(other:Customer)
+    WHERE other <> c
+    RETURN DISTINCT rel.kind AS kind, 'IN' AS direction, other.id AS customer
+  }
+  WITH kind, direction, customer ORDER BY kind, direction, customer
+  RETURN collect({kind: kind, direction: direction, customer: customer}) AS relationships,
+         size([x IN collect(kind + direction) WHERE x = 'REFERRED_BYIN']) AS referrals
+}
+CALL (c) {
+  OPTIONAL MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:RELATES_TO]-(:SourceRecord)-[:BELONGS_TO]->(one:Customer)
+  OPTIONAL MATCH (one)<-[:BELONGS_TO]-(:SourceRecord)-[:RELATES_TO]-(:SourceRecord)-[:BELONGS_TO]->(two:Customer)
+  WITH c, collect(DISTINCT one) + collect(DISTINCT two) AS near
+  RETURN size([x IN near WHERE x <> c]) AS reach
+}
+CALL (c) {
+  MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
+  WHERE i.channel IS NOT NULL AND i.kind IS NOT NULL AND i.occurredAt IS NOT NULL
+  WITH i ORDER BY i.occurredAt DESC, i.key DESC
+  WITH collect(i) AS timeline
+  RETURN size(timeline) AS interactionCount,
+         [i IN timeline[0..$latest] | i {.key, .source, .sourceId, .channel, .kind, .occurredAt, .status,
+                                         .summary, .value, .agent, .resolution}] AS latest,
+         [i IN timeline WHERE i.kind IN ['COMPLAINT', 'ENQUIRY']
+                          AND NOT coalesce(i.status, 'OPEN') IN ['RESOLVED', 'CLOSED']
+            | i {.key, .source, .sourceId, .channel, .kind, .occurredAt, .status, .summary, .value, .agent,
+                 .resolution}] AS openIssues,
+         reduce(total = 0.0, i IN timeline |
+           total + CASE WHEN i.kind = 'PURCHASE' THEN coalesce(i.value, 0.0) ELSE 0.0 END) AS lifetimeSpend,
+         size([i IN timeline WHERE i.kind = 'PURCHASE']) AS orderCount,
+         head([i IN timeline WHERE i.kind = 'PURCHASE' | i.occurredAt]) AS lastPurchase
+}
+CALL (c) {
+  OPTIONAL MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
+  WHERE i.channel IS NOT NULL AND i.occurredAt IS NOT NULL
+  WITH i.channel AS channel, max(i.occurredAt) AS at
+  ORDER BY channel
+  RETURN [x IN collect({channel: channel, at: at}) WHERE x.channel IS NOT NULL] AS lastContacts
+}
+OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
+RETURN requested, c {.*} AS customer, records, identifiers, devices, links, relationships, referrals, reach,
+       interactionCount, latest, openIssues, lifetimeSpend, orderCount, lastPurchase, lastContacts,
+       h.id AS household

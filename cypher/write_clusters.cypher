@@ -1,0 +1,30 @@
+// write_clusters: stores the outcome of identity resolution for a set of records.
+// Each cluster becomes (or stays) one customer with its golden attributes; its records point to it
+// and are no longer dirty. Identity evidence between these records is replaced by `links`.
+// params: $clusters: list of {id, members: list of record keys, golden: map},
+//         $links: list of {a, b, rule, score, evidence: list of strings}, $keys: all record keys resolved
+// returns: nothing
+UNWIND $keys AS recordKey
+MATCH (:SourceRecord {key: recordKey})-[old:SAME_AS]-()
+DELETE old
+WITH count(*) AS cleared
+UNWIND $clusters AS cluster
+MERGE (c:Customer {id: cluster.id})
+ON CREATE SET c.createdAt = datetime()
+SET c += cluster.golden, c.recordCount = size(cluster.members)
+REMOVE c.mergedInto
+WITH c, cluster
+UNWIND cluster.members AS member
+MATCH (r:SourceRecord {key: member})
+SET r.dirty = false
+WITH c, r
+CALL (c, r) {
+  MATCH (r)-[old:BELONGS_TO]->(other:Customer)
+  WHERE other <> c
+  DELETE old
+}
+MERGE (r)-[:BELONGS_TO]->(c)
+WITH count(*) AS assigned
+UNWIND $links AS link
+MATCH (a:SourceRecord {key: link.a}), (b:SourceRecord {key: link.b})
+CREATE (a)-[:SAME_AS {rule: link.rule, score: link.score, evidence: link.evidence, at: datetime()}]->(b)

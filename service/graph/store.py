@@ -1,0 +1,68 @@
+"""Repository functions for ingest and identity resolution, run inside one write transaction.
+
+Each function is one named query from `cypher/`; callers compose them in a transaction so a batch
+is written and resolved all or nothing.
+
+Example:
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await take_resolution_lock(tx)
+        await upsert_source_records(tx, rows)
+    await database.in_write_transaction(work)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from service.graph.cypher import statement
+
+Row = dict[str, Any]
+
+
+async def run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[Row]:
+    result = await tx.run(statement(name), params)
+    return [record.data() async for record in result]
+
+
+async def take_resolution_lock(tx: AsyncManagedTransaction) -> None:
+    await run(tx, "take_resolution_lock")
+
+
+async def write_rows(tx: AsyncManagedTransaction, name: str, rows: Sequence[Any]) -> None:
+    """Runs one `UNWIND $rows` write statement, skipping the round trip when there is nothing to write."""
+    if rows:
+        await run(tx, name, rows=list(rows))
+
+
+async def dirty_record_keys(tx: AsyncManagedTransaction, limit: int) -> list[str]:
+    return [row["key"] for row in await run(tx, "dirty_record_keys", limit=limit)]
+
+
+async def mark_records_dirty(tx: AsyncManagedTransaction, limit: int) -> int:
+    rows = await run(tx, "mark_records_dirty", limit=limit)
+    return int(rows[0]["marked"])
+
+
+async def resolution_records(tx: AsyncManagedTransaction, seeds: Sequence[str], max_block: int) -> list[Row]:
+    return await run(tx, "resolution_records", keys=list(seeds), maxBlock=max_block)
+
+
+async def family_name_frequencies(tx: AsyncManagedTransaction, names: Sequence[str]) -> dict[str, float]:
+    """Share of all source records that carry each family name."""
+    rows = await run(tx, "family_name_frequencies", names=sorted(set(names)))
+    return {row["name"]: row["holders"] / max(row["total"], 1) for row in rows}
+
+
+async def write_clusters(
+    tx: AsyncManagedTransaction, keys: Sequence[str], clusters: Sequence[Row], links: Sequence[Row]
+) -> None:
+    await run(tx, "write_clusters", keys=list(keys), clusters=list(clusters), links=list(links))
+
+
+async def write_merges(tx: AsyncManagedTransaction, merges: Mapping[str, str], reason: str) -> None:
+    if merges:
+        rows = [{"from": old, "to": survivor, "reason": reason} for old, survivor in sorted(merges.items())]
+        await run(tx, "write_merges", merges=rows)

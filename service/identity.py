@@ -1,0 +1,131 @@
+"""One pass of identity resolution over part of the graph, inside the caller's write transaction.
+
+It joins the two halves that must not know each other: `service.graph.store` reads the records
+around the ones that changed and writes the outcome; `service.resolution` decides the clusters.
+Ingest calls `resolve_keys` for every batch it writes (so resolution is complete when ingest
+returns); `kith resolve` calls it for records left dirty, or page by page for the whole graph.
+
+Incremental equals full because a pass always decides whole neighbourhoods: the changed records,
+their candidates, and every record of the customers those belong to, through the same pure,
+order-independent `resolve()`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from service.graph import store
+from service.graph.database import Database
+from service.resolution.blocking import MAX_BLOCK
+from service.resolution.model import MatchModel
+from service.resolution.record import MatchRecord
+from service.resolution.resolve import resolve
+from service.resolution.survivorship import assign_ids, golden_record
+
+
+RESOLVE_CHUNK = 1000
+
+
+@dataclass(frozen=True)
+class PassSummary:
+    records: int
+    clusters: int
+    merges: int
+
+    def __add__(self, other: PassSummary) -> PassSummary:
+        return PassSummary(self.records + other.records, self.clusters + other.clusters, self.merges + other.merges)
+
+
+def new_customer_id() -> str:
+    return "cus_" + secrets.token_hex(8)
+
+
+def _match_record(row: dict[str, Any]) -> MatchRecord:
+    return MatchRecord(
+        key=row["key"],
+        given_name=row["given"],
+        given_canonical=row["givenCanonical"],
+        family_name=row["family"],
+        birth_date=row["birthDate"],
+        gender=row["gender"],
+        address=row["address"],
+        locality=row["locality"],
+        postcode=row["postcode"],
+        identifiers=frozenset(identifier["key"] for identifier in row["identifiers"]),
+    )
+
+
+def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
+    # Only usable values compete: an impossible birth date on a record never becomes golden.
+    return {
+        "key": row["key"],
+        "source": row["source"],
+        "observedAt": row["observedAt"],
+        "givenName": row["givenName"],
+        "familyName": row["familyName"],
+        "birthDate": row["birthDate"],
+        "gender": row["gender"],
+    }
+
+
+async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel) -> PassSummary:
+    """Re-decides the clusters around `seeds` and stores customers, evidence and merges."""
+    rows = await store.resolution_records(tx, seeds, MAX_BLOCK) if seeds else []
+    if not rows:
+        return PassSummary(records=0, clusters=0, merges=0)
+    keys = [row["key"] for row in rows]
+    records = [_match_record(row) for row in rows]
+    holder_counts = {ident["key"]: ident["holders"] for row in rows for ident in row["identifiers"]}
+    cannot_link = {(min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]}
+    frequencies = await store.family_name_frequencies(
+        tx, [record.family_name for record in records if record.family_name]
+    )
+    outcome = resolve(records, model, frequencies, holder_counts, cannot_link)
+
+    current = {row["key"]: row["customer"] for row in rows if row["customer"] is not None}
+    created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}
+    assignment = assign_ids(outcome.clusters, current, created, new_customer_id)
+    by_key = {row["key"]: row for row in rows}
+    clusters = [
+        {
+            "id": assignment.ids[members],
+            "members": list(members),
+            "golden": golden_record([_golden_input(by_key[key]) for key in members]),
+        }
+        for members in outcome.clusters
+    ]
+    links = [
+        {"a": link.a, "b": link.b, "rule": link.rule, "score": round(link.weight, 3), "evidence": list(link.evidence)}
+        for link in outcome.links
+    ]
+    await store.write_clusters(tx, keys, clusters, links)
+    await store.write_merges(tx, assignment.merged, reason="identity resolution")
+    return PassSummary(records=len(keys), clusters=len(clusters), merges=len(assignment.merged))
+
+
+async def resolve_graph(database: Database, model: MatchModel, full: bool = False) -> PassSummary:
+    """Resolves every dirty record (first flagging all of them with `full`), a chunk per transaction.
+
+    Each chunk is decided and written whole under the resolution lock, so an interrupted run leaves
+    only records still flagged dirty, which the next run picks up.
+    """
+    if full:
+        while await database.in_write_transaction(lambda tx: store.mark_records_dirty(tx, 10_000)):
+            pass
+    total = PassSummary(records=0, clusters=0, merges=0)
+    while True:
+
+        async def one_chunk(tx: AsyncManagedTransaction) -> PassSummary | None:
+            await store.take_resolution_lock(tx)
+            seeds = await store.dirty_record_keys(tx, RESOLVE_CHUNK)
+            return await resolve_keys(tx, seeds, model) if seeds else None
+
+        summary = await database.in_write_transaction(one_chunk)
+        if summary is None:
+            return total
+        total = total + summary

@@ -1,0 +1,436 @@
+"""Bulk and real-time loading: lines in, source records and interactions out, resolved.
+
+One code path serves `kith ingest FILE...` and the GraphQL `ingest` mutation: lines are parsed
+leniently (`service.records`), normalised (`service.normalize`), written in batches with `UNWIND`
+and resolved in the same transaction, so when a batch commits its people are already customers
+and a dropped connection never leaves half a merge. Batches take the resolution lock first, so two
+ingests sharing identifiers end exactly as if they had run one after the other.
+
+Example:
+    async with Database(settings) as database:
+        report = await ingest_objects(database, [{"source": "crm", "sourceId": "1", "givenName": "Ann"}])
+        assert report.accepted == 1
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+from neo4j import AsyncManagedTransaction
+
+from service.config import Settings
+from service.graph import store
+from service.graph.database import Database
+from service.identity import resolve_keys
+from service.normalize import (
+    identifier_key,
+    is_junk_identifier,
+    normalize_identifier,
+    normalize_profile,
+    region_for,
+)
+from service.records import (
+    MAX_LINE_BYTES,
+    IdentifierValue,
+    Interaction,
+    ParsedLine,
+    Profile,
+    RecordRef,
+    Rejected,
+    parse_line,
+    record_key,
+)
+from service.resolution.blocking import blocking_keys
+from service.resolution.model import MatchModel
+
+BATCH_SIZE = 2000
+IDENTIFIER_SOURCE = "kith"
+
+
+@dataclass(frozen=True)
+class Rejection:
+    index: int  # line number in a file (1-based), or position in a mutation's list (0-based)
+    reason: str
+    text: str | None = None
+
+
+@dataclass
+class IngestReport:
+    accepted: int = 0
+    rejected: list[Rejection] = field(default_factory=list)
+    warnings: int = 0
+    profiles: int = 0
+    interactions: int = 0
+
+    def add(self, other: IngestReport) -> None:
+        self.accepted += other.accepted
+        self.rejected.extend(other.rejected)
+        self.warnings += other.warnings
+        self.profiles += other.profiles
+        self.interactions += other.interactions
+
+
+# The write statements of a batch, in the order they run: records before what links to them.
+WRITE_ORDER = (
+    "upsert_identifier_records",
+    "clear_record_links",
+    "upsert_source_records",
+    "link_identifiers",
+    "link_addresses",
+    "link_devices",
+    "link_consents",
+    "link_relationships",
+    "link_blocking_keys",
+    "clear_interaction_links",
+    "upsert_interactions",
+    "link_interaction_customers",
+    "link_interaction_devices",
+    "link_interaction_products",
+)
+
+
+@dataclass
+class Batch:
+    """Flat rows for each write statement, built from up to BATCH_SIZE accepted lines."""
+
+    rows: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in WRITE_ORDER})
+    identifier_records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    keys: set[str] = field(default_factory=set)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def seeds(self) -> list[str]:
+        """The records identity resolution must look at after this batch."""
+        return sorted({row["key"] for row in self.rows["upsert_source_records"]} | set(self.identifier_records))
+
+
+class Preparer:
+    """Turns parsed lines into batch rows; holds the default phone region."""
+
+    def __init__(self, default_region: str) -> None:
+        self.default_region = default_region
+
+    def identifier_record(self, batch: Batch, identifier: IdentifierValue, region: str) -> str:
+        """The key of the thin record standing for whoever holds `identifier` (raises ValueError)."""
+        value = normalize_identifier(identifier.kind, identifier.value, region)
+        key = identifier_key(identifier.kind, value)
+        source_id = f"identifier:{key}"
+        record = record_key(IDENTIFIER_SOURCE, source_id)
+        batch.identifier_records[record] = {
+            "key": record,
+            "source": IDENTIFIER_SOURCE,
+            "sourceId": source_id,
+            "identifier": {
+                "key": key,
+                "kind": identifier.kind.value,
+                "value": value,
+                "junk": is_junk_identifier(identifier.kind, value),
+            },
+        }
+        return record
+
+    def reference(
+        self, batch: Batch, ref: RecordRef, region: str, where: str, warnings: list[str]
+    ) -> tuple[str, str | None, str | None] | None:
+        """(record key, source, sourceId) of the record a reference names, or None with a warning."""
+        key = ref.key()
+        if key is not None:
+            return key, ref.source, ref.sourceId
+        if ref.identifier is not None:
+            try:
+                return self.identifier_record(batch, ref.identifier, region), None, None
+            except ValueError as error:
+                warnings.append(f"{where}: {error}")
+                return None
+        warnings.append(f"{where}: names neither a record nor an identifier")
+        return None
+
+    def add_profile(self, batch: Batch, parsed: ParsedLine, profile: Profile) -> int:
+        normalized = normalize_profile(profile, self.default_region)
+        warnings = [*parsed.warnings, *normalized.warnings]
+        region = region_for(profile.address.country if profile.address else None, self.default_region)
+        match, key, rows = normalized.match, profile.key, batch.rows
+        relationships = set()
+        for index, relationship in enumerate(profile.relationships):
+            target = self.reference(batch, relationship.to, region, f"relationships[{index}].to", warnings)
+            if target is not None:
+                relationships.add((relationship.kind.upper(), *target))
+        rows["clear_record_links"].append(key)
+        rows["upsert_source_records"].append(
+            {
+                "key": key,
+                "props": {
+                    "source": profile.source,
+                    "sourceId": profile.sourceId,
+                    "observedAt": profile.observedAt,
+                    "givenName": profile.givenName,
+                    "familyName": profile.familyName,
+                    "birthDate": profile.birthDate,
+                    "gender": profile.gender,
+                    "attributes": orjson.dumps(profile.attributes).decode() if profile.attributes else None,
+                    "nGiven": match.given_name,
+                    "nGivenCanonical": match.given_canonical,
+                    "nFamily": match.family_name,
+                    "nBirthDate": match.birth_date,
+                    "nGender": match.gender,
+                    "nAddress": match.address,
+                    "nLocality": match.locality,
+                    "nPostcode": match.postcode,
+                    "thin": False,
+                    "raw": orjson.dumps(parsed.raw).decode(),
+                    "warnings": warnings,
+                },
+            }
+        )
+        rows["link_identifiers"] += [
+            {"record": key, "key": i.key, "kind": i.kind.value, "value": i.value, "junk": i.junk}
+            for i in normalized.identifiers
+        ]
+        address = profile.address
+        if address is not None and normalized.address_key is not None:
+            props = {**address.model_dump(), "nAddress": match.address, "nPostcode": match.postcode}
+            rows["link_addresses"].append({"record": key, "key": normalized.address_key, "props": props})
+        devices = {device.id: device for device in profile.devices}
+        rows["link_devices"] += [
+            {"record": key, "id": device.id, "kind": device.kind, "os": device.os} for device in devices.values()
+        ]
+        rows["link_consents"] += [
+            {
+                "record": key,
+                "topic": f"{consent.channel.upper()}:{consent.purpose.upper()}",
+                "channel": consent.channel.upper(),
+                "purpose": consent.purpose.upper(),
+                "granted": consent.granted,
+                "at": consent.at,
+            }
+            for consent in profile.consents
+        ]
+        rows["link_relationships"] += [
+            {"record": key, "kind": kind, "to": to, "toSource": source, "toSourceId": source_id}
+            for kind, to, source, source_id in sorted(relationships, key=lambda item: (item[0], item[1]))
+        ]
+        rows["link_blocking_keys"] += [
+            {"record": key, "key": f"{name}={value}"} for name, value in blocking_keys(match).items()
+        ]
+        return len(warnings)
+
+    def add_interaction(self, batch: Batch, parsed: ParsedLine, interaction: Interaction) -> int:
+        warnings = list(parsed.warnings)
+        key, rows = interaction.key, batch.rows
+        target = None
+        if interaction.customer is not None:
+            target = self.reference(batch, interaction.customer, self.default_region, "customer", warnings)
+        rows["clear_interaction_links"].append(key)
+        rows["upsert_interactions"].append(
+            {
+                "key": key,
+                "props": {
+                    "source": interaction.source,
+                    "sourceId": interaction.sourceId,
+                    "channel": interaction.channel.value if interaction.channel else None,
+                    "kind": interaction.kind,
+                    "occurredAt": interaction.occurredAt,
+                    "status": interaction.status,
+                    "agent": interaction.agent,
+                    "summary": interaction.summary,
+                    "resolution": interaction.resolution,
+                    "value": interaction.value,
+                    "currency": interaction.currency,
+                    "raw": orjson.dumps(parsed.raw).decode(),
+                    "warnings": warnings,
+                },
+            }
+        )
+        if target is not None:
+            rows["link_interaction_customers"].append(
+                {"interaction": key, "record": target[0], "source": target[1], "sourceId": target[2]}
+            )
+        if interaction.deviceId:
+            rows["link_interaction_devices"].append({"interaction": key, "device": interaction.deviceId})
+        rows["link_interaction_products"] += [
+            {"interaction": key, **product.model_dump()} for product in interaction.products
+        ]
+        return len(warnings)
+
+    def add(self, batch: Batch, parsed: ParsedLine) -> int:
+        """Adds one parsed line; returns its number of warnings."""
+        record = parsed.record
+        batch.keys.add(f"{record.type}:{record.key}")
+        if isinstance(record, Profile):
+            return self.add_profile(batch, parsed, record)
+        return self.add_interaction(batch, parsed, record)
+
+
+async def write_batch(database: Database, batch: Batch, model: MatchModel) -> None:
+    """Writes and resolves one batch in a single transaction: all of it lands, or none of it."""
+    batch.rows["upsert_identifier_records"] = list(batch.identifier_records.values())
+    seeds = batch.seeds()
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await store.take_resolution_lock(tx)
+        for name in WRITE_ORDER:
+            await store.write_rows(tx, name, batch.rows[name])
+        await resolve_keys(tx, seeds, model)
+
+    await database.in_write_transaction(work)
+
+
+def parse_json_line(text: bytes) -> ParsedLine:
+    """Decodes and parses one JSON line; raises Rejected with the reason when it can not load."""
+    if len(text) > MAX_LINE_BYTES:
+        raise Rejected(f"line is over {MAX_LINE_BYTES // 1_000_000} MB")
+    try:
+        obj = orjson.loads(text)
+    except orjson.JSONDecodeError as error:
+        raise Rejected(f"not valid JSON: {error}") from error
+    return parse_line(obj)
+
+
+# CSV columns map onto the JSON shape: dotted names nest (`address.line1`, `customer.sourceId`),
+# identifier columns are named after their kind in lower case (`email`, `phone`, `loyalty_id`...)
+# and may hold several values separated by `|`.
+IDENTIFIER_COLUMNS = {
+    kind.lower(): kind
+    for kind in ("EMAIL", "PHONE", "LOYALTY_ID", "NATIONAL_ID", "ACCOUNT_ID", "DEVICE_ID", "COOKIE_ID", "SOCIAL_HANDLE")
+}
+
+
+def csv_row_to_object(row: dict[str, str]) -> dict[str, Any]:
+    """One CSV row as the equivalent JSON object (empty cells are missing values)."""
+    obj: dict[str, Any] = {}
+    identifiers = []
+    for column, cell in row.items():
+        if column is None or cell is None or cell.strip() == "":
+            continue
+        name = column.strip()
+        if name in IDENTIFIER_COLUMNS:
+            identifiers += [{"kind": IDENTIFIER_COLUMNS[name], "value": v} for v in cell.split("|") if v.strip()]
+        elif "." in name:
+            parent, child = name.split(".", 1)
+            obj.setdefault(parent, {})[child] = cell
+        elif name == "value":
+            obj[name] = _number_or_text(cell)
+        else:
+            obj[name] = cell
+    if identifiers:
+        obj["identifiers"] = identifiers
+    return obj
+
+
+def _number_or_text(cell: str) -> float | str:
+    try:
+        return float(cell)
+    except ValueError:
+        return cell
+
+
+def read_lines(path: Path) -> Iterator[tuple[int, int, ParsedLine | Rejected, str]]:
+    """Yields (line number, bytes read so far, parsed line or rejection, original text) for a file."""
+    if path.suffix.lower() == ".csv":
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            done = 0
+            for number, row in enumerate(csv.DictReader(handle), start=2):
+                text = ",".join(value or "" for value in row.values())
+                done += len(text) + 1  # close enough for a progress bar over the file's size
+                try:
+                    yield number, done, parse_line(csv_row_to_object(row)), text
+                except Rejected as error:
+                    yield number, done, error, text
+        return
+    with path.open("rb") as handle:
+        done = 0
+        for number, line in enumerate(handle, start=1):
+            done += len(line)
+            stripped = line.strip()
+            if not stripped:
+                continue
+            text = stripped[:2000].decode("utf-8", errors="replace")
+            try:
+                yield number, done, parse_json_line(stripped), text
+            except Rejected as error:
+                yield number, done, error, text
+
+
+def rejects_path(path: Path) -> Path:
+    return path.with_name(path.name + ".rejects.jsonl")
+
+
+async def ingest_parsed(
+    database: Database,
+    lines: Iterable[tuple[int, int, ParsedLine | Rejected, str]],
+    settings: Settings,
+    model: MatchModel,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Loads parsed lines in batches; rejections are reported, never raised."""
+    report = IngestReport()
+    preparer = Preparer(settings.kith_default_region)
+    batch = Batch()
+    position = 0
+    for number, position, parsed, text in lines:
+        if isinstance(parsed, Rejected):
+            report.rejected.append(Rejection(index=number, reason=str(parsed), text=text))
+            continue
+        if f"{parsed.record.type}:{parsed.record.key}" in batch.keys:
+            # A second version of a line in one batch: the first must land before it is replaced.
+            await write_batch(database, batch, model)
+            batch = Batch()
+        report.warnings += preparer.add(batch, parsed)
+        report.accepted += 1
+        if isinstance(parsed.record, Profile):
+            report.profiles += 1
+        else:
+            report.interactions += 1
+        if len(batch) >= BATCH_SIZE:
+            await write_batch(database, batch, model)
+            batch = Batch()
+            if on_progress is not None:
+                on_progress(position)
+    if len(batch):
+        await write_batch(database, batch, model)
+    if on_progress is not None:
+        on_progress(position)
+    return report
+
+
+async def ingest_file(
+    database: Database,
+    path: Path,
+    settings: Settings,
+    model: MatchModel,
+    on_progress: Callable[[int], None] | None = None,
+) -> IngestReport:
+    """Loads one file; its rejected lines go to FILE.rejects.jsonl with line number and reason."""
+    report = await ingest_parsed(database, read_lines(path), settings, model, on_progress)
+    rejects = rejects_path(path)
+    if report.rejected:
+        with rejects.open("wb") as handle:
+            for rejection in report.rejected:
+                entry = {"line": rejection.index, "reason": rejection.reason, "text": rejection.text}
+                handle.write(orjson.dumps(entry) + b"\n")
+    else:
+        rejects.unlink(missing_ok=True)
+    return report
+
+
+async def ingest_objects(
+    database: Database, objects: Sequence[Any], settings: Settings, model: MatchModel
+) -> IngestReport:
+    """Loads already-decoded objects (the GraphQL mutation); rejection indexes are 0-based."""
+
+    def parsed() -> Iterator[tuple[int, int, ParsedLine | Rejected, str]]:
+        for index, obj in enumerate(objects):
+            try:
+                yield index, index, parse_line(obj), ""
+            except Rejected as error:
+                yield index, index, error, ""
+
+    report = await ingest_parsed(database, parsed(), settings, model)
+    report.rejected = [Rejection(index=r.index, reason=r.reason) for r in report.rejected]
+    return report

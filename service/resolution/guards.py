@@ -1,0 +1,105 @@
+"""Disagreements that make two records two people, whatever else they share.
+
+Twins share a surname, a birth date, an address and a landline; a father and his son may share a
+full name, an address, an email and a phone; spouses share a family email; a household shares a
+tablet. What tells them apart is a given name that is clearly different or a birth date that is not
+a typo of the other. So:
+
+- `disagreement` (given name, family name or birth date clearly different) turns a shared
+  household-shareable identifier into household evidence: it adds nothing to the match weight.
+- `definite_conflict` (given name or birth date clearly different) forbids two records from ever
+  sharing a cluster, unless they share a *personal* identifier (by default NATIONAL_ID, issued to one
+  person only): then the disagreement is a data-entry error, and the weights decide.
+  `clusters_conflict` applies the same to two clusters: any conflicting cross pair keeps them apart,
+  unless a personal identifier is shared across them; a caller's cannot-link always holds.
+
+A family name alone is not a definite conflict: people change it on marriage.
+
+Example:
+    >>> father = MatchRecord("a", given_name="john", family_name="smith", birth_date="1958-03-12")
+    >>> son = MatchRecord("b", given_name="john", family_name="smith", birth_date="1987-11-30")
+    >>> definite_conflict(father, son, frozenset({"NATIONAL_ID"}))
+    'birth dates differ'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+
+from service.resolution.levels import BIRTH_DATE, COMPARISONS, FAMILY_NAME, GIVEN_NAME, align
+from service.resolution.record import MatchRecord
+
+_GIVEN = COMPARISONS.index(GIVEN_NAME)
+_FAMILY = COMPARISONS.index(FAMILY_NAME)
+_BIRTH = COMPARISONS.index(BIRTH_DATE)
+# Names: the last level, Jaro-Winkler below 0.80, is a different name rather than a spelling of one.
+_NAME_DIFFERS = len(GIVEN_NAME.labels) - 1
+# Birth dates: "same year" and "differs" are not typos of each other (see `levels.birth_dates_close`).
+_BIRTH_DIFFERS = BIRTH_DATE.labels.index("same year")
+
+
+def _abbreviated(a: MatchRecord, b: MatchRecord) -> bool:
+    # "j" for "john" is an initial, not another name.
+    given_a, given_b = a.given_name or "", b.given_name or ""
+    return min(len(given_a), len(given_b)) == 1 and given_a[:1] == given_b[:1]
+
+
+def _reason(
+    given: int | None, family: int | None, birth: int | None, a: MatchRecord, b: MatchRecord
+) -> str | None:
+    if given == _NAME_DIFFERS and not _abbreviated(a, b):
+        return "given names differ"
+    if birth is not None and birth >= _BIRTH_DIFFERS:
+        return "birth dates differ"
+    if family == _NAME_DIFFERS:
+        return "family names differ"
+    return None
+
+
+def level_disagreement(pair_levels: Sequence[int | None], a: MatchRecord, b: MatchRecord) -> str | None:
+    """`disagreement` of an aligned pair (`levels.align`) whose `levels` are already known."""
+    return _reason(pair_levels[_GIVEN], pair_levels[_FAMILY], pair_levels[_BIRTH], a, b)
+
+
+def disagreement(a: MatchRecord, b: MatchRecord) -> str | None:
+    """Why a and b look like different people ("given names differ", ...), or None."""
+    a, b = align(a, b)
+    return _reason(GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b), a, b)
+
+
+def _person_conflict(a: MatchRecord, b: MatchRecord) -> str | None:
+    a, b = align(a, b)
+    return _reason(GIVEN_NAME.level(a, b), None, BIRTH_DATE.level(a, b), a, b)
+
+
+def _personal(records: Iterable[MatchRecord], personal_kinds: Collection[str]) -> set[str]:
+    return {key for r in records for key in r.identifiers if key.partition(":")[0] in personal_kinds}
+
+
+def clusters_conflict(
+    xs: Sequence[MatchRecord],
+    ys: Sequence[MatchRecord],
+    personal_kinds: Collection[str],
+    cannot_link: Collection[tuple[str, str]] = (),
+) -> str | None:
+    """Why the records xs and the records ys can never be one person, or None.
+
+    A cannot-link (pairs of keys, smaller key first) between any two of them always holds. Otherwise
+    a personal identifier shared across the two groups makes them one person despite clashing
+    names or dates; failing that, any clearly different given name or birth date keeps them apart.
+    """
+    if cannot_link and any((min(x.key, y.key), max(x.key, y.key)) in cannot_link for x in xs for y in ys):
+        return "cannot-link"
+    if personal_kinds and _personal(xs, personal_kinds) & _personal(ys, personal_kinds):
+        return None
+    for x in xs:
+        for y in ys:
+            conflict = _person_conflict(x, y)
+            if conflict is not None:
+                return conflict
+    return None
+
+
+def definite_conflict(a: MatchRecord, b: MatchRecord, personal_kinds: Collection[str]) -> str | None:
+    """Why a and b can never be one person (given names or birth dates differ), or None."""
+    return clusters_conflict((a,), (b,), personal_kinds)

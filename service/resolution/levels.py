@@ -1,0 +1,243 @@
+"""Comparison levels: how closely two records agree on one field.
+
+A comparison maps a pair of records to a level index, 0 for the closest agreement and the last for
+a plain disagreement, or to None when either record lacks the field: a missing value is no evidence
+either way. `model.py` attaches m and u probabilities to each level; `compare.py` turns them into
+match weights.
+
+| comparison | levels |
+| --- | --- |
+| givenName | exact (or the same canonical name: bob = robert), jw>=0.92, jw>=0.80, differs |
+| familyName | exact, jw>=0.92, jw>=0.80, differs |
+| birthDate | exact, typo (one edit or day/month swapped), same year, differs |
+| address | exact (token set), ratio>=90, ratio>=70, differs; different house numbers cap at ratio>=70 |
+| locality | exact, jw>=0.90, differs |
+| postcode | exact, one edit, differs |
+| gender | same, differs |
+| EMAIL ... SOCIAL_HANDLE | shared, near (one edit), differs (both have the kind, none in common) |
+| DEVICE_ID, COOKIE_ID | shared, differs |
+
+Pairs are compared after `align`, which puts them in key order (so that (a, b) and (b, a) score
+the same) and lines up a record whose given and family names were entered the wrong way round.
+
+Example:
+    >>> a = MatchRecord("a", given_name="bob", given_canonical="robert", family_name="smith")
+    >>> b = MatchRecord("b", given_name="robert", given_canonical="robert", family_name="smiht")
+    >>> GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b)
+    (0, 1, None)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import DamerauLevenshtein, JaroWinkler
+
+from service.resolution.record import MatchRecord
+
+STRONG_KINDS = ("EMAIL", "PHONE", "NATIONAL_ID", "LOYALTY_ID", "ACCOUNT_ID", "SOCIAL_HANDLE")
+"""Identifier kinds that can identify a person on their own (subject to the guards)."""
+
+WEAK_KINDS = ("DEVICE_ID", "COOKIE_ID")
+"""Identifier kinds that say no more than "the same household": a tablet or a browser is shared."""
+
+Level = Callable[[MatchRecord, MatchRecord], int | None]
+
+
+@dataclass(frozen=True, slots=True)
+class Comparison:
+    """One field's comparison: its name in evidence, its level labels and the function that levels a pair."""
+
+    name: str
+    labels: tuple[str, ...]
+    level: Level
+
+
+def _jaro_winkler(a: str, b: str) -> float:
+    return JaroWinkler.similarity(a, b)
+
+
+def _given_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
+    """1.0 for the same name or nickname, else the better Jaro-Winkler of as-written and canonical."""
+    given_a, given_b = a.given_name or a.given_canonical, b.given_name or b.given_canonical
+    if not given_a or not given_b:
+        return None
+    canonical_a, canonical_b = a.given_canonical or given_a, b.given_canonical or given_b
+    if given_a == given_b or canonical_a == canonical_b:
+        return 1.0
+    return max(_jaro_winkler(given_a, given_b), _jaro_winkler(canonical_a, canonical_b))
+
+
+def _names_swapped(a: MatchRecord, b: MatchRecord) -> bool:
+    """Whether b's given and family names look like a's, the wrong way round (typos allowed)."""
+    if not (a.given_name and a.family_name and b.given_name and b.family_name):
+        return False
+    given_family = _jaro_winkler(a.given_name, b.family_name)
+    family_given = _jaro_winkler(a.family_name, b.given_name)
+    if min(given_family, family_given) < 0.80:
+        return False
+    straight = _jaro_winkler(a.given_name, b.given_name) + _jaro_winkler(a.family_name, b.family_name)
+    return given_family + family_given > straight + 0.2
+
+
+def orient(a: MatchRecord, b: MatchRecord) -> MatchRecord:
+    """b as compared with a: its names swapped back when it has them the wrong way round."""
+    if not _names_swapped(a, b):
+        return b
+    return replace(b, given_name=b.family_name, given_canonical=b.family_name, family_name=b.given_name)
+
+
+def _similarity_level(score: float, cutoffs: tuple[float, ...]) -> int:
+    for index, cutoff in enumerate(cutoffs):
+        if score >= cutoff:
+            return index
+    return len(cutoffs)
+
+
+def _given_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    score = _given_similarity(a, b)
+    return None if score is None else _similarity_level(score, (1.0, 0.92, 0.80))
+
+
+def _family_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.family_name or not b.family_name:
+        return None
+    return _similarity_level(_jaro_winkler(a.family_name, b.family_name), (1.0, 0.92, 0.80))
+
+
+def birth_dates_close(a: str, b: str) -> bool:
+    """A typo of each other: one edit or day and month swapped, within ten years.
+
+    A one-digit slip in the decade (1958 for 1988) is a parent and a child with the same name far
+    more often than a typo, so a move of ten years or more is never forgiven.
+    """
+    if not (a[:4].isdigit() and b[:4].isdigit()) or abs(int(a[:4]) - int(b[:4])) >= 10:
+        return False
+    if DamerauLevenshtein.distance(a, b, score_cutoff=1) <= 1:
+        return True
+    return a[:4] == b[:4] and a[5:7] == b[8:10] and a[8:10] == b[5:7]
+
+
+def _birth_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.birth_date or not b.birth_date:
+        return None
+    if a.birth_date == b.birth_date:
+        return 0
+    if birth_dates_close(a.birth_date, b.birth_date):
+        return 1
+    return 2 if a.birth_date[:4] == b.birth_date[:4] else 3
+
+
+@lru_cache(maxsize=1 << 16)
+def _house_numbers(address: str) -> frozenset[str]:
+    return frozenset(token for token in address.split() if any(ch.isdigit() for ch in token))
+
+
+def _squeezed(text: str) -> str:
+    return text.replace(" ", "")
+
+
+def _address_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.address or not b.address:
+        return None
+    # Spaces are typed in and left out ("trainer court", "trainercourt"): compare both ways.
+    score = max(
+        fuzz.token_set_ratio(a.address, b.address), fuzz.ratio(_squeezed(a.address), _squeezed(b.address))
+    )
+    level = _similarity_level(score, (100.0, 90.0, 70.0))
+    numbers_a, numbers_b = _house_numbers(a.address), _house_numbers(b.address)
+    if level < 2 and numbers_a and numbers_b and not numbers_a & numbers_b:
+        # Two house numbers in one street are neighbours, not one address.
+        return 2
+    return level
+
+
+def _locality_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.locality or not b.locality:
+        return None
+    return _similarity_level(_jaro_winkler(a.locality, b.locality), (1.0, 0.90))
+
+
+def _postcode_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.postcode or not b.postcode:
+        return None
+    if a.postcode == b.postcode:
+        return 0
+    return 1 if DamerauLevenshtein.distance(a.postcode, b.postcode, score_cutoff=1) <= 1 else 2
+
+
+def _gender_level(a: MatchRecord, b: MatchRecord) -> int | None:
+    if not a.gender or not b.gender:
+        return None
+    return 0 if a.gender == b.gender else 1
+
+
+@lru_cache(maxsize=1 << 16)
+def _by_kind(identifiers: frozenset[str]) -> Mapping[str, frozenset[str]]:
+    """{"EMAIL": {"ann@x.com"}, ...} from "KIND:value" keys; cached because every pair asks."""
+    grouped: dict[str, set[str]] = {}
+    for key in identifiers:
+        kind, _, value = key.partition(":")
+        grouped.setdefault(kind, set()).add(value)
+    return {kind: frozenset(values) for kind, values in grouped.items()}
+
+
+def _identifier_level(kind: str, near_level: bool) -> Level:
+    def level(a: MatchRecord, b: MatchRecord) -> int | None:
+        if not a.identifiers or not b.identifiers:
+            return None
+        values_a = _by_kind(a.identifiers).get(kind)
+        values_b = _by_kind(b.identifiers).get(kind)
+        if not values_a or not values_b:
+            return None
+        if values_a & values_b:
+            return 0
+        if not near_level:
+            return 1
+        near = any(DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1 for x in values_a for y in values_b)
+        return 1 if near else 2
+
+    return level
+
+
+_NAME_LABELS = ("exact", "jw>=0.92", "jw>=0.80", "differs")
+
+GIVEN_NAME = Comparison("givenName", _NAME_LABELS, _given_level)
+FAMILY_NAME = Comparison("familyName", _NAME_LABELS, _family_level)
+BIRTH_DATE = Comparison("birthDate", ("exact", "typo", "same year", "differs"), _birth_level)
+ADDRESS = Comparison("address", ("exact", "ratio>=90", "ratio>=70", "differs"), _address_level)
+LOCALITY = Comparison("locality", ("exact", "jw>=0.90", "differs"), _locality_level)
+POSTCODE = Comparison("postcode", ("exact", "one edit", "differs"), _postcode_level)
+GENDER = Comparison("gender", ("same", "differs"), _gender_level)
+
+COMPARISONS: tuple[Comparison, ...] = (
+    GIVEN_NAME,
+    FAMILY_NAME,
+    BIRTH_DATE,
+    ADDRESS,
+    LOCALITY,
+    POSTCODE,
+    GENDER,
+    *(
+        Comparison(kind, ("shared", "near", "differs"), _identifier_level(kind, True))
+        for kind in STRONG_KINDS
+    ),
+    *(Comparison(kind, ("shared", "differs"), _identifier_level(kind, False)) for kind in WEAK_KINDS),
+)
+"""Every comparison, in the order `MatchModel.comparisons` keeps their parameters."""
+
+
+def align(a: MatchRecord, b: MatchRecord) -> tuple[MatchRecord, MatchRecord]:
+    """The pair in key order with b's names lined up with a's: (a, b) and (b, a) align the same."""
+    if b.key < a.key:
+        a, b = b, a
+    return a, orient(a, b)
+
+
+def levels(a: MatchRecord, b: MatchRecord) -> tuple[int | None, ...]:
+    """The level of every comparison for a pair (aligned first)."""
+    a, b = align(a, b)
+    return tuple([comparison.level(a, b) for comparison in COMPARISONS])

@@ -1,0 +1,187 @@
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from starlette.testclient import TestClient
+
+from service.api.app import create_app
+from service.config import Settings
+from service.graph.database import Database
+
+INGEST = """
+mutation Load($profiles: [ProfileInput!], $interactions: [InteractionInput!]) {
+  ingest(profiles: $profiles, interactions: $interactions) { accepted rejected { index reason } }
+}
+"""
+CUSTOMER_360 = """
+query One($id: ID!) {
+  customer(id: $id) {
+    id displayName givenName familyName birthDate
+    identifiers { kind value }
+    sourceRecords { source sourceId customer { id } }
+    devices { id kind }
+    interactions(first: 2) { totalCount edges { cursor node { kind channel occurredAt status } } pageInfo { hasNextPage endCursor } }
+    openIssues { kind status agent }
+    value { lifetimeSpend orderCount lastPurchase }
+    relationships { kind direction customer { displayName } }
+    influence { score reach referrals }
+    identityLinks { from { source sourceId } to { source sourceId } rule score evidence }
+  }
+}
+"""
+PROFILES = [
+    {
+        "source": "crm",
+        "sourceId": "C-1",
+        "givenName": "Jonathan",
+        "familyName": "Smith",
+        "birthDate": "1980-02-03",
+        "address": {"line1": "10 High Street", "postcode": "SW1A 1AA", "country": "GB"},
+        "identifiers": [{"kind": "EMAIL", "value": "jon.smith@example.com"}, {"kind": "PHONE", "value": "07911 123456"}],
+        "devices": [{"id": "dev-1", "kind": "MOBILE"}],
+    },
+    {
+        "source": "webshop",
+        "sourceId": "W-1",
+        "givenName": "jon",
+        "familyName": "SMITH",
+        "identifiers": [{"kind": "EMAIL", "value": " Jon.Smith@Example.com "}],
+        "relationships": [{"kind": "REFERRED_BY", "to": {"source": "crm", "sourceId": "C-2"}}],
+    },
+    {"source": "crm", "sourceId": "C-2", "givenName": "Mary", "familyName": "Jones", "birthDate": "1975-07-08"},
+]
+INTERACTIONS = [
+    {"source": "shop", "sourceId": f"O-{n}", "customer": {"source": "crm", "sourceId": "C-1"}, "channel": "WEB",
+     "kind": "PURCHASE", "occurredAt": f"2025-0{n}-01T10:00:00Z", "value": 10.0 * n}
+    for n in range(1, 4)
+] + [
+    {"source": "callcentre", "sourceId": "T-1", "customer": {"identifier": {"kind": "PHONE", "value": "+44 7911 123456"}},
+     "channel": "PHONE", "kind": "COMPLAINT", "occurredAt": "2025-05-01T09:00:00Z", "status": "OPEN", "agent": "Hayley"},
+    {"source": "callcentre", "sourceId": "T-2", "customer": {"source": "crm", "sourceId": "C-1"},
+     "channel": "NOT_A_CHANNEL", "kind": "ENQUIRY"},
+]
+
+
+def gql(client: TestClient, query: str, headers: dict[str, str] | None = None, **variables: Any) -> dict[str, Any]:
+    response = client.post("/graphql", json={"query": query, "variables": variables}, headers=headers or {})
+    body: dict[str, Any] = response.json()
+    return body
+
+
+@pytest.fixture
+def client(database: Database, settings: Settings) -> Iterator[TestClient]:
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+@pytest.fixture
+def loaded(client: TestClient) -> TestClient:
+    result = gql(client, INGEST, profiles=PROFILES, interactions=INTERACTIONS)
+    assert result["data"]["ingest"] == {"accepted": 8, "rejected": []}
+    return client
+
+
+def customer_id(client: TestClient, kind: str, value: str) -> str:
+    found = gql(client, "query($k: IdentifierKind!, $v: String!) { customerByIdentifier(kind: $k, value: $v) { id } }",
+                k=kind, v=value)
+    return str(found["data"]["customerByIdentifier"]["id"])
+
+
+def test_the_360_answers_identity_timeline_value_and_evidence(loaded: TestClient) -> None:
+    jon = customer_id(loaded, "EMAIL", "  JON.SMITH@example.COM ")
+    assert customer_id(loaded, "PHONE", "07911 123456") == jon
+    data = gql(loaded, CUSTOMER_360, id=jon)["data"]["customer"]
+    assert data["displayName"] == "Jonathan Smith"
+    assert {(i["kind"], i["value"]) for i in data["identifiers"]} == {
+        ("EMAIL", "jon.smith@example.com"), ("PHONE", "+447911123456")}
+    assert {(r["source"], r["sourceId"]) for r in data["sourceRecords"]} >= {("crm", "C-1"), ("webshop", "W-1")}
+    assert all(r["customer"]["id"] == jon for r in data["sourceRecords"])
+    assert data["devices"] == [{"id": "dev-1", "kind": "MOBILE"}]
+    timeline = data["interactions"]
+    assert timeline["totalCount"] == 4  # the enquiry with an unknown channel is kept but not shown
+    assert [e["node"]["occurredAt"][:10] for e in timeline["edges"]] == ["2025-05-01", "2025-03-01"]
+    assert timeline["pageInfo"]["hasNextPage"] is True
+    assert data["openIssues"] == [{"kind": "COMPLAINT", "status": "OPEN", "agent": "Hayley"}]
+    assert data["value"]["lifetimeSpend"] == 60.0 and data["value"]["orderCount"] == 3
+    assert data["value"]["lastPurchase"].startswith("2025-03-01")
+    assert data["relationships"] == [{"kind": "REFERRED_BY", "direction": "OUT", "customer": {"displayName": "Mary Jones"}}]
+    assert data["influence"] == {"score": 0.0, "reach": 1, "referrals": 0}
+    link_pairs = {(link["from"]["sourceId"], link["to"]["sourceId"]) for link in data["identityLinks"]}
+    assert ("C-1", "W-1") in link_pairs
+    assert all(link["rule"] and link["evidence"] for link in data["identityLinks"])
+
+
+def test_interaction_pages_follow_cursors_and_filter_by_channel(loaded: TestClient) -> None:
+    jon = customer_id(loaded, "EMAIL", "jon.smith@example.com")
+    page = "query($id: ID!, $after: String, $ch: Channel) { customer(id: $id) { interactions(first: 2, after: $after, channel: $ch) { totalCount edges { node { sourceId } } pageInfo { hasNextPage endCursor } } } }"
+    first = gql(loaded, page, id=jon)["data"]["customer"]["interactions"]
+    second = gql(loaded, page, id=jon, after=first["pageInfo"]["endCursor"])["data"]["customer"]["interactions"]
+    assert [e["node"]["sourceId"] for e in first["edges"] + second["edges"]] == ["T-1", "O-3", "O-2", "O-1"]
+    assert second["pageInfo"]["hasNextPage"] is False
+    web = gql(loaded, page, id=jon, ch="WEB")["data"]["customer"]["interactions"]
+    assert web["totalCount"] == 3
+
+
+def test_search_is_fuzzy_over_names(loaded: TestClient) -> None:
+    found = gql(loaded, '{ searchCustomers(text: "jon smyth") { score customer { displayName } } }')
+    matches = found["data"]["searchCustomers"]
+    assert matches[0]["customer"]["displayName"] == "Jonathan Smith"
+    assert matches[0]["score"] > 0.8
+    by_postcode = gql(loaded, '{ searchCustomers(text: "sw1a 1aa") { customer { displayName } } }')
+    assert by_postcode["data"]["searchCustomers"][0]["customer"]["displayName"] == "Jonathan Smith"
+
+
+def test_source_records_page_through_every_record(loaded: TestClient) -> None:
+    query = "query($after: String) { sourceRecords(first: 2, after: $after) { edges { node { source sourceId } } pageInfo { hasNextPage endCursor } } }"
+    seen, after = [], None
+    while True:
+        page = gql(loaded, query, after=after)["data"]["sourceRecords"]
+        seen += [(e["node"]["source"], e["node"]["sourceId"]) for e in page["edges"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            break
+        after = page["pageInfo"]["endCursor"]
+    assert ("crm", "C-1") in seen and ("crm", "C-2") in seen and len(seen) == len(set(seen))
+    one = gql(loaded, '{ sourceRecord(source: "webshop", sourceId: "W-1") { customer { displayName } } }')
+    assert one["data"]["sourceRecord"]["customer"]["displayName"] == "Jonathan Smith"
+
+
+def test_a_360_costs_a_fixed_number_of_round_trips(loaded: TestClient) -> None:
+    jon = customer_id(loaded, "EMAIL", "jon.smith@example.com")
+    database: Database = loaded.app.state.database  # type: ignore[attr-defined]
+    before = database.queries_run
+    gql(loaded, CUSTOMER_360, id=jon)
+    # the 360 itself, then one batch for every customer it reaches (relationships, records' customer)
+    assert database.queries_run - before <= 2
+
+
+def test_errors_carry_contract_codes_and_no_internals(loaded: TestClient) -> None:
+    too_big = gql(loaded, '{ searchCustomers(text: "x", first: 500) { score } }')
+    assert too_big["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    syntax = gql(loaded, "{ customer(id: ")
+    assert syntax["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    unknown = gql(loaded, "{ nope }")
+    assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    bad_phone = gql(loaded, '{ customerByIdentifier(kind: PHONE, value: "call me") { id } }')
+    assert bad_phone["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert "Traceback" not in str(bad_phone)
+
+
+def test_the_mutation_rejects_by_index_and_keeps_the_rest(client: TestClient) -> None:
+    result = gql(client, INGEST, profiles=[{"source": "crm", "sourceId": " "}, PROFILES[2]])
+    assert result["data"]["ingest"] == {"accepted": 1, "rejected": [{"index": 0, "reason": "missing sourceId"}]}
+
+
+def test_api_keys_are_required_when_configured(database: Database, settings: Settings) -> None:
+    secured = settings.model_copy(update={"kith_api_keys": "s3cret:support"})
+    with TestClient(create_app(secured)) as client:
+        missing = client.post("/graphql", json={"query": "{ household(id: \"x\") { id } }"})
+        assert missing.status_code == 401
+        assert missing.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        wrong = client.post("/graphql", json={"query": "{ household(id: \"x\") { id } }"},
+                            headers={"Authorization": "Bearer nope"})
+        assert wrong.status_code == 401
+        right = client.post("/graphql", json={"query": "{ household(id: \"x\") { id } }"},
+                            headers={"Authorization": "Bearer s3cret"})
+        assert right.status_code == 200 and right.json() == {"data": {"household": None}}

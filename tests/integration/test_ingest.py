@@ -1,0 +1,188 @@
+from __future__ import annotations
+
+import asyncio
+import json
+from pathlib import Path
+from typing import Any
+
+from service.config import Settings
+from service.graph.database import Database
+from service.ingest import ingest_file, ingest_objects, rejects_path
+from service.resolution.model import MatchModel
+from tests.integration.graph_helpers import clusters, counts, customer_of
+
+MITCHELL = {
+    "type": "profile",
+    "source": "crm",
+    "sourceId": "C-1001",
+    "observedAt": "2025-03-01T12:00:00Z",
+    "givenName": "Mitchell",
+    "familyName": "Green",
+    "birthDate": "1956-04-09",
+    "gender": "M",
+    "address": {"line1": "7 Wallaby Place", "locality": "Cleveland", "postcode": "2119", "country": "AU"},
+    "identifiers": [{"kind": "EMAIL", "value": "m.green@example.com"}, {"kind": "PHONE", "value": "0412 345 678"}],
+    "devices": [{"id": "dev-13fd", "kind": "MOBILE", "os": "iOS"}],
+    "consents": [{"channel": "EMAIL", "purpose": "MARKETING", "granted": True, "at": "2025-03-01T12:00:00Z"}],
+    "relationships": [{"kind": "REFERRED_BY", "to": {"source": "crm", "sourceId": "C-0007"}}],
+}
+MITCH_WEB = {
+    "source": "webshop",
+    "sourceId": "W-9",
+    "givenName": "mitch",
+    "familyName": "GREEN",
+    "birthDate": "1956-13-40",
+    "identifiers": [{"kind": "EMAIL", "value": "  M.Green@Example.com "}],
+}
+COMPLAINT = {
+    "type": "interaction",
+    "source": "callcentre",
+    "sourceId": "T-77",
+    "customer": {"source": "crm", "sourceId": "C-1001"},
+    "channel": "PHONE",
+    "kind": "COMPLAINT",
+    "occurredAt": "2025-03-02T09:15:00Z",
+    "status": "OPEN",
+    "products": [{"sku": "P-100", "name": "Lined paper A4", "quantity": 1, "price": 3.5}],
+}
+
+
+def write_lines(path: Path, lines: list[Any]) -> Path:
+    path.write_text("\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines) + "\n")
+    return path
+
+
+async def test_a_broken_line_is_rejected_with_its_number_and_the_rest_loads(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = write_lines(tmp_path / "crm.jsonl", [MITCHELL, "not json", MITCH_WEB, {"source": "crm"}, "[1, 2]"])
+    report = await ingest_file(database, path, settings, MatchModel())
+    assert (report.accepted, len(report.rejected)) == (2, 3)
+    rejects = [json.loads(line) for line in rejects_path(path).read_text().splitlines()]
+    assert [(r["line"], r["reason"].split(":")[0]) for r in rejects] == [
+        (2, "not valid JSON"),
+        (4, "missing sourceId"),
+        (5, "not a JSON object"),
+    ]
+    assert report.warnings == 1
+
+
+async def test_an_unusable_field_is_kept_as_given_and_left_out_of_matching(
+    database: Database, settings: Settings
+) -> None:
+    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings, MatchModel())
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (r:SourceRecord {key: 'webshop:W-9'}) RETURN r.birthDate AS given, r.nBirthDate AS usable, "
+        "r.warnings AS warnings"
+    )
+    assert records[0]["given"] == "1956-13-40"
+    assert records[0]["usable"] is None
+    assert records[0]["warnings"] == ["birthDate: not a valid date: 1956-13-40"]
+    assert await customer_of(database, "webshop:W-9") == await customer_of(database, "crm:C-1001")
+
+
+async def test_loading_the_same_file_twice_changes_nothing(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = write_lines(tmp_path / "all.jsonl", [MITCHELL, MITCH_WEB, COMPLAINT])
+    await ingest_file(database, path, settings, MatchModel())
+    first = (await counts(database), await clusters(database))
+    await ingest_file(database, path, settings, MatchModel())
+    assert (await counts(database), await clusters(database)) == first
+
+
+async def test_an_interaction_waits_for_its_customer_and_attaches_when_they_arrive(
+    database: Database, settings: Settings
+) -> None:
+    await ingest_objects(database, [COMPLAINT], settings, MatchModel())
+    assert await customer_of(database, "crm:C-1001") is None
+    await ingest_objects(database, [MITCHELL], settings, MatchModel())
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction {key: 'callcentre:T-77'}) "
+        "RETURN c.displayName AS name"
+    )
+    assert [record["name"] for record in records] == ["Mitchell Green"]
+
+
+async def test_an_unknown_identifier_makes_a_thin_customer_that_joins_the_profile_later(
+    database: Database, settings: Settings
+) -> None:
+    login = {
+        "type": "interaction",
+        "source": "web",
+        "sourceId": "X-1",
+        "customer": {"identifier": {"kind": "EMAIL", "value": " M.GREEN@example.com"}},
+        "channel": "WEB",
+        "kind": "LOGIN",
+    }
+    await ingest_objects(database, [login], settings, MatchModel())
+    thin = await customer_of(database, "kith:identifier:EMAIL:m.green@example.com")
+    assert thin is not None
+    await ingest_objects(database, [MITCHELL], settings, MatchModel())
+    assert await customer_of(database, "kith:identifier:EMAIL:m.green@example.com") == await customer_of(
+        database, "crm:C-1001"
+    )
+
+
+async def test_the_older_customer_id_survives_a_merge_and_the_other_redirects(
+    database: Database, settings: Settings
+) -> None:
+    await ingest_objects(database, [MITCHELL], settings, MatchModel())
+    older = await customer_of(database, "crm:C-1001")
+    loyalty = {"source": "store", "sourceId": "S-5", "givenName": "Mitchell", "familyName": "Green",
+               "identifiers": [{"kind": "LOYALTY_ID", "value": "L-777"}]}
+    await ingest_objects(database, [loyalty], settings, MatchModel())
+    younger = await customer_of(database, "store:S-5")
+    assert younger != older
+    bridge = {**MITCHELL, "identifiers": [*MITCHELL["identifiers"], {"kind": "LOYALTY_ID", "value": "L-777"}]}
+    await ingest_objects(database, [bridge], settings, MatchModel())
+    assert await customer_of(database, "store:S-5") == older
+    rows = await database.read("customer_by_id", id=younger)
+    assert [row["id"] for row in rows] == [older]
+
+
+async def test_csv_columns_map_onto_the_json_shape(database: Database, settings: Settings, tmp_path: Path) -> None:
+    path = tmp_path / "crm.csv"
+    path.write_text(
+        "source,sourceId,givenName,familyName,birthDate,address.postcode,address.country,email,phone\n"
+        "crm,C-1,Ann,Lee,1980-02-03,SW1A 1AA,GB,ann@example.com|ann.lee@example.com,07911 123456\n"
+        "crm,,Bad,Row,,,,,\n"
+    )
+    report = await ingest_file(database, path, settings, MatchModel())
+    assert (report.accepted, [r.index for r in report.rejected]) == (1, [3])
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (:SourceRecord {key: 'crm:C-1'})-[:HAS_IDENTIFIER]->(i) RETURN i.key AS key ORDER BY key"
+    )
+    assert [record["key"] for record in records] == [
+        "EMAIL:ann.lee@example.com",
+        "EMAIL:ann@example.com",
+        "PHONE:+447911123456",
+    ]
+
+
+async def test_two_ingests_at_once_end_as_one_after_the_other(
+    database: Database, settings: Settings
+) -> None:
+    family = [
+        {"source": "crm", "sourceId": f"C-{n}", "givenName": name, "familyName": "Okafor", "birthDate": born,
+         "identifiers": [{"kind": "EMAIL", "value": email}, {"kind": "PHONE", "value": "020 7946 0018"}]}
+        for n, (name, born, email) in enumerate(
+            [("Ada", "1970-01-02", "ada@example.com"), ("Obi", "1968-05-06", "obi@example.com"),
+             ("Ada", "1970-01-02", "family@example.com")]
+        )
+    ]
+    web = [
+        {"source": "web", "sourceId": f"W-{n}", "givenName": p["givenName"], "familyName": "OKAFOR",
+         "identifiers": p["identifiers"][:1]}
+        for n, p in enumerate(family)
+    ]
+    await asyncio.gather(
+        ingest_objects(database, family, settings, MatchModel()),
+        ingest_objects(database, web, settings, MatchModel()),
+    )
+    together = await clusters(database)
+    await database.wipe()
+    await ingest_objects(database, family, settings, MatchModel())
+    await ingest_objects(database, web, settings, MatchModel())
+    assert await clusters(database) == together
+    assert len(together) == 2  # Ada (her two CRM and two web records) and Obi: the shared landline merges no one

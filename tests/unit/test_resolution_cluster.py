@@ -1,0 +1,85 @@
+"""Clustering: strongest first, no conflicting merges, no weak merges, a spanning set of links."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from service.resolution.cluster import Conflict, cluster
+from service.resolution.compare import PairScore
+
+THRESHOLD = 20.0
+
+
+def score(weight: float, disagreement: str | None = None) -> PairScore:
+    return PairScore(weight, 0.5, "PROBABILISTIC", (), disagreement)
+
+
+def never(xs: Sequence[str], ys: Sequence[str]) -> bool:
+    return False
+
+
+def conflicts_between(*pairs: tuple[str, str]) -> Conflict:
+    forbidden = {frozenset(p) for p in pairs}
+
+    def conflict(xs: Sequence[str], ys: Sequence[str]) -> bool:
+        return any(frozenset((x, y)) in forbidden for x in xs for y in ys)
+
+    return conflict
+
+
+def test_strong_links_merge_and_weak_ones_do_not() -> None:
+    scores = {("a", "b"): score(30.0), ("b", "c"): score(THRESHOLD - 0.1)}
+    partition, links = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    assert partition.clusters() == [("a", "b"), ("c",)]
+    assert [(link.a, link.b, link.weight) for link in links] == [("a", "b", 30.0)]
+
+
+def test_a_chain_does_not_glue_conflicting_records() -> None:
+    # A~B and B~C are strong, but A and C are plainly different people.
+    scores = {("a", "b"): score(40.0), ("b", "c"): score(35.0)}
+    conflict = conflicts_between(("a", "c"))
+    partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, conflict)
+    assert partition.clusters() == [("a", "b"), ("c",)]
+    partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    assert partition.clusters() == [("a", "b", "c")]
+
+
+def test_a_weak_cluster_average_blocks_the_merge() -> None:
+    # C is close to A but far from B: the mean of the cross pairs (C-A, C-B) is below the threshold.
+    scores = {("a", "b"): score(40.0), ("a", "c"): score(25.0), ("b", "c"): score(-5.0)}
+    partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    assert partition.clusters() == [("a", "b"), ("c",)]
+
+
+def test_links_span_each_cluster() -> None:
+    keys = ["a", "b", "c", "d", "e"]
+    scores = {
+        ("a", "b"): score(40.0),
+        ("a", "c"): score(35.0),
+        ("b", "c"): score(33.0),
+        ("d", "e"): score(25.0),
+    }
+    partition, links = cluster(keys, scores, THRESHOLD, never)
+    clusters = partition.clusters()
+    assert clusters == [("a", "b", "c"), ("d", "e")]
+    assert len(links) == len(keys) - len(clusters)
+    assert {(link.a, link.b) for link in links} == {("a", "b"), ("a", "c"), ("d", "e")}
+
+
+def test_ties_are_broken_by_keys_whatever_the_input_order() -> None:
+    # b can join a or c but not both (a and c conflict); equal weights: the smaller pair wins.
+    pairs = [(("a", "b"), score(30.0)), (("b", "c"), score(30.0))]
+    conflict = conflicts_between(("a", "c"))
+    for ordered in (pairs, list(reversed(pairs))):
+        partition, links = cluster(["c", "b", "a"], dict(ordered), THRESHOLD, conflict)
+        assert partition.clusters() == [("a", "b"), ("c",)]
+        assert [(link.a, link.b) for link in links] == [("a", "b")]
+
+
+def test_clean_links_go_before_links_that_disagree() -> None:
+    # b-c is the strongest link, but b and c disagree on a name (a shared national id carries it);
+    # a-b is clean. Clean first: a and b join, then c joins through its identifier.
+    scores = {("a", "b"): score(30.0), ("b", "c"): score(50.0, "given names differ")}
+    partition, links = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    assert partition.clusters() == [("a", "b", "c")]
+    assert [(link.a, link.b) for link in links] == [("a", "b"), ("b", "c")]

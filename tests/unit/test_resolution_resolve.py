@@ -1,0 +1,224 @@
+"""End to end: the households that must stay apart, the duplicates that must merge, determinism."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import replace
+
+import pytest
+
+from service.resolution import MatchModel, MatchRecord, Resolution, family_name_frequencies, resolve
+
+MODEL = MatchModel()
+
+
+def person(
+    key: str,
+    given: str | None = None,
+    family: str | None = None,
+    birth: str | None = None,
+    *,
+    canonical: str | None = None,
+    address: str | None = None,
+    locality: str | None = None,
+    postcode: str | None = None,
+    ids: tuple[str, ...] = (),
+) -> MatchRecord:
+    return MatchRecord(
+        key,
+        given_name=given,
+        given_canonical=canonical or given,
+        family_name=family,
+        birth_date=birth,
+        address=address,
+        locality=locality,
+        postcode=postcode,
+        identifiers=frozenset(ids),
+    )
+
+
+def at_home(key: str, given: str, birth: str | None, *ids: str, family: str = "green") -> MatchRecord:
+    """A member of the Green household: one address, one landline."""
+    return person(
+        key,
+        given,
+        family,
+        birth,
+        address="7 wallaby place",
+        locality="cleveland",
+        postcode="2119",
+        ids=("PHONE:+61732861234", *ids),
+    )
+
+
+def run(records: list[MatchRecord], **kwargs: object) -> Resolution:
+    return resolve(records, MODEL, family_name_frequencies(records), holder_counts={}, **kwargs)  # type: ignore[arg-type]
+
+
+def together(resolution: Resolution, *keys: str) -> bool:
+    return any(set(keys) <= set(members) for members in resolution.clusters)
+
+
+def test_twins_stay_apart() -> None:
+    ann = at_home("crm:1", "ann", "1990-05-17")
+    beth = at_home("crm:2", "beth", "1990-05-17")
+    resolution = run([ann, beth])
+    assert resolution.clusters == [("crm:1",), ("crm:2",)]
+    assert resolution.links == []
+
+
+def test_father_and_son_with_one_name_one_phone_one_email_stay_apart() -> None:
+    father = at_home("crm:1", "john", "1958-03-12", "EMAIL:greens@x.com")
+    son = at_home("crm:2", "john", "1987-11-30", "EMAIL:greens@x.com")
+    son_again = at_home("web:7", "jon", "1987-11-30", "EMAIL:greens@x.com")
+    resolution = run([father, son, son_again])
+    assert resolution.clusters == [("crm:1",), ("crm:2", "web:7")]
+
+
+def test_spouses_with_a_family_email_stay_apart() -> None:
+    wife = person("crm:1", "ann", "green", "1956-04-09", ids=("EMAIL:greens@x.com",))
+    husband = person("crm:2", "mitchell", "green", "1954-11-30", ids=("EMAIL:greens@x.com",))
+    no_dates = [replace(wife, birth_date=None), replace(husband, birth_date=None)]
+    assert run([wife, husband]).clusters == [("crm:1",), ("crm:2",)]
+    assert run(no_dates).clusters == [("crm:1",), ("crm:2",)]
+
+
+def test_a_shared_tablet_merges_no_one() -> None:
+    ann = person("app:1", "ann", "green", ids=("DEVICE_ID:tablet-9",))
+    mitchell = person("app:2", "mitchell", "green", ids=("DEVICE_ID:tablet-9",))
+    assert run([ann, mitchell]).clusters == [("app:1",), ("app:2",)]
+
+
+def test_an_identifier_held_by_too_many_records_merges_nothing() -> None:
+    # Same name, nothing else in common but the email: the email decides.
+    a = person("crm:1", "ann", "green", locality="leeds", ids=("EMAIL:info@shop.com",))
+    b = person("web:1", "ann", "green", locality="york", ids=("EMAIL:info@shop.com",))
+    few = resolve([a, b], MODEL, {}, holder_counts={"EMAIL:info@shop.com": 2})
+    crowded = resolve([a, b], MODEL, {}, holder_counts={"EMAIL:info@shop.com": MODEL.max_holders + 1})
+    assert few.clusters == [("crm:1", "web:1")]
+    assert few.links[0].rule == "IDENTIFIER:EMAIL"
+    assert crowded.clusters == [("crm:1",), ("web:1",)]
+
+
+def test_a_nickname_and_a_typo_are_one_person() -> None:
+    robert = person("crm:1", "robert", "smith", "1971-06-02", postcode="2119")
+    bob = person("web:1", "bob", "smiht", "1971-06-02", canonical="robert")
+    resolution = run([robert, bob])
+    assert resolution.clusters == [("crm:1", "web:1")]
+    [link] = resolution.links
+    assert (link.a, link.b, link.rule) == ("crm:1", "web:1", "PROBABILISTIC")
+    assert "givenName exact" in link.evidence[0]
+
+
+def test_a_thin_record_joins_the_single_holder_of_its_identifier() -> None:
+    ann = person("crm:1", "ann", "green", "1956-04-09", ids=("EMAIL:ann@x.com",))
+    thin = person("shop:T-1", ids=("EMAIL:ann@x.com",))
+    resolution = run([ann, thin])
+    assert resolution.clusters == [("crm:1", "shop:T-1")]
+    [link] = resolution.links
+    assert link.rule == "IDENTIFIER:EMAIL"
+
+
+def test_a_thin_record_does_not_guess_between_two_holders() -> None:
+    wife = person("crm:1", "ann", "green", ids=("EMAIL:greens@x.com",))
+    husband = person("crm:2", "mitchell", "green", ids=("EMAIL:greens@x.com",))
+    thin = person("shop:T-1", ids=("EMAIL:greens@x.com",))
+    assert run([wife, husband, thin]).clusters == [("crm:1",), ("crm:2",), ("shop:T-1",)]
+
+
+def test_a_thin_record_follows_a_person_who_holds_its_identifier_twice() -> None:
+    ann = person("crm:1", "ann", "green", "1956-04-09", ids=("PHONE:+61412345678",))
+    ann_web = person("web:1", "ann", "green", "1956-04-09", ids=("PHONE:+61412345678",))
+    thin = person("call:T-1", ids=("PHONE:+61412345678",))
+    thin_too = person("call:T-2", ids=("PHONE:+61412345678", "EMAIL:ann@x.com"))
+    assert run([ann, ann_web, thin, thin_too]).clusters == [("call:T-1", "call:T-2", "crm:1", "web:1")]
+
+
+def test_a_thin_record_ignores_a_crowded_identifier() -> None:
+    ann = person("crm:1", "ann", "green", ids=("PHONE:+61300000000",))
+    thin = person("call:T-1", ids=("PHONE:+61300000000",))
+    resolution = resolve([ann, thin], MODEL, {}, holder_counts={"PHONE:+61300000000": 50})
+    assert resolution.clusters == [("call:T-1",), ("crm:1",)]
+
+
+def test_a_chain_with_clashing_birth_dates_is_cut() -> None:
+    # B (no birth date) is close to both A and C, who were born thirty years apart.
+    a = person("a", "john", "green", "1958-03-12", address="7 wallaby place", postcode="2119")
+    b = person("b", "john", "green", None, address="7 wallaby place", postcode="2119")
+    c = person("c", "john", "green", "1988-03-12", address="7 wallaby place", postcode="2119")
+    resolution = run([a, b, c])
+    assert not together(resolution, "a", "c")
+    assert together(resolution, "a", "b") or together(resolution, "b", "c")
+
+
+def test_cannot_link_splits_what_the_evidence_joins() -> None:
+    a = person("crm:1", "ann", "green", "1956-04-09", postcode="2119")
+    b = person("web:1", "ann", "green", "1956-04-09", postcode="2119")
+    assert run([a, b]).clusters == [("crm:1", "web:1")]
+    assert run([a, b], cannot_link=[("web:1", "crm:1")]).clusters == [("crm:1",), ("web:1",)]
+
+
+def test_a_shared_national_id_joins_records_whose_names_clash() -> None:
+    jack = person(
+        "a", "jack", "maier", "1963-02-27", address="207 curtis place", ids=("NATIONAL_ID:7364009",)
+    )
+    typo = replace(jack, key="b", given_name="isabella", given_canonical="isabella")
+    assert run([jack, typo]).clusters == [("a", "b")]
+    strict = replace(MODEL, personal_kinds=frozenset())
+    assert resolve([jack, typo], strict, {}, {}).clusters == [("a",), ("b",)]
+
+
+def synthetic(seed: int) -> list[MatchRecord]:
+    """People with duplicates (typos, nicknames, missing values), households and thin records."""
+    rng = random.Random(seed)
+    givens = ["ann", "bob", "carl", "dina", "emma", "finn", "gail", "hugo", "ivy", "jack", "kate", "liam"]
+    families = ["smith", "jones", "green", "white", "ng", "lee", "khan", "ali", "tran", "cole"]
+    records: list[MatchRecord] = []
+    for i in range(120):
+        family = rng.choice(families)
+        birth = f"{rng.randint(1940, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        home = {"address": f"{rng.randint(1, 40)} {family} street", "postcode": f"{2000 + i % 7}"}
+        base = person(
+            f"crm:{i}", rng.choice(givens), family, birth, ids=(f"PHONE:+6140000{i % 90:04d}",), **home
+        )
+        records.append(base)
+        for copy in range(rng.choice([0, 1, 2])):
+            given = base.given_name or ""
+            if rng.random() < 0.5:
+                given = given[:-1] + "x"
+            records.append(
+                replace(base, key=f"web:{i}-{copy}", given_name=given, birth_date=rng.choice([birth, None]))
+            )
+        if rng.random() < 0.2:
+            records.append(person(f"call:{i}", ids=(f"PHONE:+6140000{i % 90:04d}",)))
+    return records
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_the_same_records_in_any_order_resolve_the_same(seed: int) -> None:
+    records = synthetic(seed)
+    expected = run(records)
+    assert len(expected.clusters) < len(records)  # something merged, something did not
+    assert len(expected.clusters) > len(records) / 4
+    rng = random.Random(seed)
+    for _ in range(5):
+        shuffled = records[:]
+        rng.shuffle(shuffled)
+        assert run(shuffled) == expected
+
+
+def test_clusters_are_a_sorted_partition_spanned_by_links() -> None:
+    records = synthetic(3)
+    resolution = run(records)
+    keys = [key for members in resolution.clusters for key in members]
+    assert sorted(keys) == sorted(r.key for r in records)
+    assert resolution.clusters == sorted(resolution.clusters)
+    assert all(list(members) == sorted(members) for members in resolution.clusters)
+    assert len(resolution.links) == len(records) - len(resolution.clusters)
+    owner = {key: index for index, members in enumerate(resolution.clusters) for key in members}
+    assert all(owner[link.a] == owner[link.b] and link.a < link.b for link in resolution.links)
+
+
+def test_record_keys_must_be_unique() -> None:
+    with pytest.raises(ValueError, match="unique"):
+        run([person("a", "ann"), person("a", "bob")])
