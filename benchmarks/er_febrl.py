@@ -45,18 +45,24 @@ async def measure(dataset: int, wheels: Path) -> None:
             report = await ingest_file(database, path, bench_settings(), MatchModel())
             elapsed = time.perf_counter() - started
             customers = await record_customers(database)
-    predicted = {key.split(":", 1)[1]: customer for key, customer in customers.items() if key.startswith("febrl:")}
+    predicted = {
+        key.split(":", 1)[1]: customer for key, customer in customers.items() if key.startswith("febrl:")
+    }
     ours = pairwise(predicted, truth)
     baseline = pairwise(exact_match_baseline(profiles), truth)
-    print(f"FEBRL {dataset}: {report.accepted} records ingested and resolved in {elapsed:.1f}s "
-          f"({report.accepted / elapsed:.0f} records/s), {len(set(predicted.values()))} customers")
+    print(
+        f"FEBRL {dataset}: {report.accepted} records ingested and resolved in {elapsed:.1f}s "
+        f"({report.accepted / elapsed:.0f} records/s), {len(set(predicted.values()))} customers"
+    )
     print("  " + ours.line("kith"))
     print("  " + baseline.line("exact name+birth date baseline"))
     print(f"  F1 ratio kith/baseline: {ours.f1 / baseline.f1:.3f}   target: kith F1 >= 0.995")
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--wheels", type=Path, default=ROOT / ".kith" / "wheels")
     args = parser.parse_args()
     for dataset in (1, 2):

@@ -46,7 +46,9 @@ def shared_identifier_baseline(profiles_path: Path) -> dict[str, str]:
 
 def merged_by_kind(cases: list[dict[str, str]], customers: dict[str, str]) -> Counter[str]:
     return Counter(
-        case["kind"] for case in cases if case["a"] in customers and customers.get(case["a"]) == customers.get(case["b"])
+        case["kind"]
+        for case in cases
+        if case["a"] in customers and customers.get(case["a"]) == customers.get(case["b"])
     )
 
 
@@ -62,8 +64,10 @@ async def measure(households: int, seed: int) -> None:
         baseline = shared_identifier_baseline(files.profiles)
     ours = pairwise(customers, truth["records"])
     naive = pairwise(baseline, truth["records"])
-    print(f"demo: {households} households, {report.accepted} profiles of {len(set(truth['records'].values()))} "
-          f"people, resolved in {elapsed:.1f}s into {len(set(customers.values()))} customers")
+    print(
+        f"demo: {households} households, {report.accepted} profiles of {len(set(truth['records'].values()))} "
+        f"people, resolved in {elapsed:.1f}s into {len(set(customers.values()))} customers"
+    )
     print("  " + ours.line("kith"))
     print("  " + naive.line("shared-identifier baseline"))
     print(f"  F1 ratio kith/baseline: {ours.f1 / naive.f1:.3f}   target: kith F1 >= 0.97")
@@ -80,7 +84,9 @@ async def measure(households: int, seed: int) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--households", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=11)
     args = parser.parse_args()

@@ -17,7 +17,7 @@ from service.config import Settings, get_settings
 from service.demo import write_demo
 from service.graph.database import Database, DatabaseUnavailable
 from service.identity import resolve_graph
-from service.ingest import IngestReport, ingest_file, rejects_path
+from service.ingest import BATCH_SIZE, IngestReport, ingest_file, rejects_path
 from service.neo4j_local import LocalServer, Neo4jServerError, bolt_answers
 from service.resolution.model import MatchModel
 
@@ -110,15 +110,20 @@ def _progress_bar(total: int) -> tuple[Progress | None, Callable[[int], None] | 
 
 @app.command("ingest")
 def ingest_command(
-    files: Annotated[list[Path], typer.Argument(help="JSON Lines (.jsonl) or CSV (.csv) files.", exists=True)],
+    files: Annotated[
+        list[Path], typer.Argument(help="JSON Lines (.jsonl) or CSV (.csv) files.", exists=True)
+    ],
+    batch_size: Annotated[int, typer.Option(help="Lines per transaction.", min=1)] = BATCH_SIZE,
 ) -> None:
     """Loads and resolves files; rejected lines go to FILE.rejects.jsonl."""
     settings = get_settings()
-    report = with_database(lambda database: _ingest_paths(database, files, settings), settings)
+    report = with_database(lambda database: _ingest_paths(database, files, settings, batch_size), settings)
     _print_summary(report)
 
 
-async def _ingest_paths(database: Database, files: list[Path], settings: Settings) -> IngestReport:
+async def _ingest_paths(
+    database: Database, files: list[Path], settings: Settings, batch_size: int = BATCH_SIZE
+) -> IngestReport:
     """Loads files one after the other, each with its own progress bar on a terminal."""
     await database.apply_schema()
     report = IngestReport()
@@ -127,7 +132,7 @@ async def _ingest_paths(database: Database, files: list[Path], settings: Setting
         if progress is not None:
             progress.start()
         try:
-            file_report = await ingest_file(database, path, settings, MatchModel(), on_progress)
+            file_report = await ingest_file(database, path, settings, MatchModel(), on_progress, batch_size)
         finally:
             if progress is not None:
                 progress.stop()
@@ -159,8 +164,10 @@ def demo(
             print(f"the graph already holds {existing} customers: demo data not loaded")
             return None
         files = write_demo(settings.kith_home / "demo", households, seed)
-        print(f"generated {files.profile_count} profiles and {files.interaction_count} interactions "
-              f"in {files.profiles.parent} (truth.json holds the ground truth)")
+        print(
+            f"generated {files.profile_count} profiles and {files.interaction_count} interactions "
+            f"in {files.profiles.parent} (truth.json holds the ground truth)"
+        )
         return await _ingest_paths(database, [files.profiles, files.interactions], settings)
 
     report = with_database(work, settings)
@@ -208,3 +215,7 @@ def wipe(
 
 def main() -> None:
     sys.exit(app())
+
+
+if __name__ == "__main__":
+    main()

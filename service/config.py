@@ -32,6 +32,8 @@ class Settings(BaseSettings):
     kith_neo4j_heap: str = "4g"
     kith_neo4j_pagecache: str = "4g"
     kith_start_timeout: float = Field(default=180.0, gt=0)
+    # How long a transaction is retried while Neo4j is unreachable before the command gives up.
+    kith_retry_seconds: float = Field(default=30.0, ge=0)
     kith_graphiql: bool = True
     kith_introspection: bool = True
 

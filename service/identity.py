@@ -27,7 +27,6 @@ from service.resolution.record import MatchRecord
 from service.resolution.resolve import resolve
 from service.resolution.survivorship import assign_ids, golden_record
 
-
 RESOLVE_CHUNK = 1000
 
 
@@ -38,7 +37,9 @@ class PassSummary:
     merges: int
 
     def __add__(self, other: PassSummary) -> PassSummary:
-        return PassSummary(self.records + other.records, self.clusters + other.clusters, self.merges + other.merges)
+        return PassSummary(
+            self.records + other.records, self.clusters + other.clusters, self.merges + other.merges
+        )
 
 
 def new_customer_id() -> str:
@@ -81,7 +82,9 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     keys = [row["key"] for row in rows]
     records = [_match_record(row) for row in rows]
     holder_counts = {ident["key"]: ident["holders"] for row in rows for ident in row["identifiers"]}
-    cannot_link = {(min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]}
+    cannot_link = {
+        (min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]
+    }
     frequencies = await store.family_name_frequencies(
         tx, [record.family_name for record in records if record.family_name]
     )
@@ -100,7 +103,13 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
         for members in outcome.clusters
     ]
     links = [
-        {"a": link.a, "b": link.b, "rule": link.rule, "score": round(link.weight, 3), "evidence": list(link.evidence)}
+        {
+            "a": link.a,
+            "b": link.b,
+            "rule": link.rule,
+            "score": round(link.weight, 3),
+            "evidence": list(link.evidence),
+        }
         for link in outcome.links
     ]
     await store.write_clusters(tx, keys, clusters, links)

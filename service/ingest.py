@@ -107,7 +107,9 @@ class Batch:
 
     def seeds(self) -> list[str]:
         """The records identity resolution must look at after this batch."""
-        return sorted({row["key"] for row in self.rows["upsert_source_records"]} | set(self.identifier_records))
+        return sorted(
+            {row["key"] for row in self.rows["upsert_source_records"]} | set(self.identifier_records)
+        )
 
 
 class Preparer:
@@ -198,7 +200,8 @@ class Preparer:
             rows["link_addresses"].append({"record": key, "key": normalized.address_key, "props": props})
         devices = {device.id: device for device in profile.devices}
         rows["link_devices"] += [
-            {"record": key, "id": device.id, "kind": device.kind, "os": device.os} for device in devices.values()
+            {"record": key, "id": device.id, "kind": device.kind, "os": device.os}
+            for device in devices.values()
         ]
         rows["link_consents"] += [
             {
@@ -297,7 +300,16 @@ def parse_json_line(text: bytes) -> ParsedLine:
 # and may hold several values separated by `|`.
 IDENTIFIER_COLUMNS = {
     kind.lower(): kind
-    for kind in ("EMAIL", "PHONE", "LOYALTY_ID", "NATIONAL_ID", "ACCOUNT_ID", "DEVICE_ID", "COOKIE_ID", "SOCIAL_HANDLE")
+    for kind in (
+        "EMAIL",
+        "PHONE",
+        "LOYALTY_ID",
+        "NATIONAL_ID",
+        "ACCOUNT_ID",
+        "DEVICE_ID",
+        "COOKIE_ID",
+        "SOCIAL_HANDLE",
+    )
 }
 
 
@@ -310,7 +322,9 @@ def csv_row_to_object(row: dict[str, str]) -> dict[str, Any]:
             continue
         name = column.strip()
         if name in IDENTIFIER_COLUMNS:
-            identifiers += [{"kind": IDENTIFIER_COLUMNS[name], "value": v} for v in cell.split("|") if v.strip()]
+            identifiers += [
+                {"kind": IDENTIFIER_COLUMNS[name], "value": v} for v in cell.split("|") if v.strip()
+            ]
         elif "." in name:
             parent, child = name.split(".", 1)
             obj.setdefault(parent, {})[child] = cell
@@ -367,6 +381,7 @@ async def ingest_parsed(
     settings: Settings,
     model: MatchModel,
     on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
     """Loads parsed lines in batches; rejections are reported, never raised."""
     report = IngestReport()
@@ -387,7 +402,7 @@ async def ingest_parsed(
             report.profiles += 1
         else:
             report.interactions += 1
-        if len(batch) >= BATCH_SIZE:
+        if len(batch) >= batch_size:
             await write_batch(database, batch, model)
             batch = Batch()
             if on_progress is not None:
@@ -405,9 +420,10 @@ async def ingest_file(
     settings: Settings,
     model: MatchModel,
     on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
     """Loads one file; its rejected lines go to FILE.rejects.jsonl with line number and reason."""
-    report = await ingest_parsed(database, read_lines(path), settings, model, on_progress)
+    report = await ingest_parsed(database, read_lines(path), settings, model, on_progress, batch_size)
     rejects = rejects_path(path)
     if report.rejected:
         with rejects.open("wb") as handle:
@@ -420,7 +436,11 @@ async def ingest_file(
 
 
 async def ingest_objects(
-    database: Database, objects: Sequence[Any], settings: Settings, model: MatchModel
+    database: Database,
+    objects: Sequence[Any],
+    settings: Settings,
+    model: MatchModel,
+    batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
     """Loads already-decoded objects (the GraphQL mutation); rejection indexes are 0-based."""
 
@@ -431,6 +451,6 @@ async def ingest_objects(
             except Rejected as error:
                 yield index, index, error, ""
 
-    report = await ingest_parsed(database, parsed(), settings, model)
+    report = await ingest_parsed(database, parsed(), settings, model, batch_size=batch_size)
     report.rejected = [Rejection(index=r.index, reason=r.reason) for r in report.rejected]
     return report

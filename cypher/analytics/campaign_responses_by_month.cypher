@@ -6,12 +6,16 @@
 // returns: month, channel, responses, customers, buyers
 MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction {kind: 'CAMPAIGN_RESPONSE'})
 WHERE c.mergedInto IS NULL AND i.occurredAt IS NOT NULL
+WITH c, collect(i) AS responses
+// Each customer's purchase times are read once and searched in memory: a per-response subquery
+// with a time range tempts the planner into a range scan of every interaction, for every response.
+WITH c, responses,
+     [(c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(p:Interaction {kind: 'PURCHASE'})
+        WHERE p.occurredAt IS NOT NULL | p.occurredAt] AS purchases
+UNWIND responses AS i
 WITH c, i,
      toString(i.occurredAt.year) + '-' + right('0' + toString(i.occurredAt.month), 2) AS month,
-     EXISTS {
-       MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(p:Interaction {kind: 'PURCHASE'})
-       WHERE p.occurredAt > i.occurredAt AND p.occurredAt <= i.occurredAt + duration({days: $days})
-     } AS bought
+     any(at IN purchases WHERE at > i.occurredAt AND at <= i.occurredAt + duration({days: $days})) AS bought
 RETURN month, i.channel AS channel, count(i) AS responses, count(DISTINCT c) AS customers,
        count(DISTINCT CASE WHEN bought THEN c END) AS buyers
 ORDER BY month, channel

@@ -6,22 +6,23 @@
 // there. Shares are of `firstBuyers`, every customer with a first purchase, contacted or not.
 // param: $days int = 30 — how many days before the first purchase a contact still counts
 // returns: channel, touched, touchedShare, lastTouch, lastTouchShare, firstBuyers
-MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(p:Interaction {kind: 'PURCHASE'})
-WHERE c.mergedInto IS NULL AND p.occurredAt IS NOT NULL
-WITH c, min(p.occurredAt) AS firstPurchase
-WITH collect({customer: c, at: firstPurchase}) AS buyers
+MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
+WHERE c.mergedInto IS NULL AND i.occurredAt IS NOT NULL
+WITH c, i
+ORDER BY i.occurredAt DESC, i.key DESC
+// One pass over each customer's timeline (newest first) finds the first purchase and the contacts
+// before it, rather than a time-range subquery per buyer.
+WITH c, collect(i) AS timeline
+WITH c, timeline, [x IN timeline WHERE x.kind = 'PURCHASE' | x.occurredAt] AS purchases
+WHERE size(purchases) > 0
+WITH c, timeline, purchases[-1] AS firstPurchase
+WITH c, [x IN timeline WHERE x.channel IS NOT NULL AND x.occurredAt < firstPurchase
+                         AND x.occurredAt >= firstPurchase - duration({days: $days}) | x.channel] AS contacts
+WITH collect({customer: c, contacts: contacts}) AS buyers
 UNWIND buyers AS buyer
-WITH size(buyers) AS firstBuyers, buyer.customer AS c, buyer.at AS firstPurchase
-CALL (c, firstPurchase) {
-  MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
-  WHERE i.channel IS NOT NULL AND i.occurredAt < firstPurchase
-    AND i.occurredAt >= firstPurchase - duration({days: $days})
-  WITH i
-  ORDER BY i.occurredAt DESC, i.key DESC
-  WITH collect(i.channel) AS contacts
-  UNWIND contacts AS channel
-  RETURN DISTINCT channel, channel = contacts[0] AS last
-}
+WITH size(buyers) AS firstBuyers, buyer.customer AS c, buyer.contacts AS contacts
+UNWIND contacts AS channel
+WITH DISTINCT firstBuyers, c, channel, channel = contacts[0] AS last
 WITH firstBuyers, channel, count(c) AS touched, count(CASE WHEN last THEN c END) AS lastTouch
 RETURN channel, touched, round(toFloat(touched) / firstBuyers, 4) AS touchedShare,
        lastTouch, round(toFloat(lastTouch) / firstBuyers, 4) AS lastTouchShare, firstBuyers

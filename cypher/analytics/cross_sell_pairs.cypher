@@ -7,26 +7,25 @@
 // param: $minCustomers int = 2 — fewest customers who must have bought both
 // param: $limit int = 50 — how many pairs to list
 // returns: skuA, productA, skuB, productB, customers, support, confidenceAB, confidenceBA, lift
-CALL () {
-  MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(:Interaction {kind: 'PURCHASE'})-[:ABOUT]->(:Product)
-  WHERE c.mergedInto IS NULL
-  RETURN count(DISTINCT c) AS buyers
-}
 MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(:Interaction {kind: 'PURCHASE'})-[:ABOUT]->(p:Product)
 WHERE c.mergedInto IS NULL
-WITH buyers, c, collect(DISTINCT p) AS bought
-UNWIND bought AS a
-UNWIND bought AS b
-WITH buyers, a, b, c
-WHERE a.sku < b.sku
-WITH buyers, a, b, count(c) AS both
+WITH DISTINCT c, p
+// Each product's buyer count rides along in the baskets, so no pair has to count them again.
+WITH p, collect(c) AS productBuyers
+UNWIND productBuyers AS c
+WITH c, collect({product: p, buyers: size(productBuyers)}) AS basket
+WITH collect(basket) AS baskets
+UNWIND baskets AS basket
+WITH size(baskets) AS buyers, basket
+UNWIND basket AS a
+UNWIND basket AS b
+WITH buyers, a, b
+WHERE a.product.sku < b.product.sku
+WITH buyers, a.product AS productA, a.buyers AS buyersA, b.product AS productB, b.buyers AS buyersB,
+     count(*) AS both
 WHERE both >= $minCustomers
-WITH buyers, a, b, both,
-     size(COLLECT { MATCH (a)<-[:ABOUT]-(:Interaction {kind: 'PURCHASE'})<-[:HAD]-(:SourceRecord)-[:BELONGS_TO]->(x:Customer)
-             WHERE x.mergedInto IS NULL RETURN DISTINCT x }) AS buyersA,
-     size(COLLECT { MATCH (b)<-[:ABOUT]-(:Interaction {kind: 'PURCHASE'})<-[:HAD]-(:SourceRecord)-[:BELONGS_TO]->(x:Customer)
-             WHERE x.mergedInto IS NULL RETURN DISTINCT x }) AS buyersB
-RETURN a.sku AS skuA, a.name AS productA, b.sku AS skuB, b.name AS productB, both AS customers,
+RETURN productA.sku AS skuA, productA.name AS productA, productB.sku AS skuB, productB.name AS productB,
+       both AS customers,
        round(toFloat(both) / buyers, 4) AS support,
        round(toFloat(both) / buyersA, 4) AS confidenceAB,
        round(toFloat(both) / buyersB, 4) AS confidenceBA,

@@ -37,7 +37,9 @@ class KithGraphQL(GraphQL[Context, None]):
     async def get_root_value(self, request: Request | WebSocket) -> None:
         return None
 
-    async def process_result(self, request: Request | WebSocket, result: ExecutionResult) -> GraphQLHTTPResponse:
+    async def process_result(
+        self, request: Request | WebSocket, result: ExecutionResult
+    ) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
             response["errors"] = [coded(error) for error in result.errors]

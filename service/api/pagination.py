@@ -40,7 +40,9 @@ def _after(cursor: str | None) -> str | None:
 
 
 def _edges(rows: list[dict[str, object]]) -> list[InteractionEdge]:
-    return [InteractionEdge(cursor=encode_cursor(str(row["key"])), node=Interaction.from_row(row)) for row in rows]
+    return [
+        InteractionEdge(cursor=encode_cursor(str(row["key"])), node=Interaction.from_row(row)) for row in rows
+    ]
 
 
 async def interactions_page(

@@ -44,7 +44,9 @@ async def customer_by_identifier(
         normalised = normalize_identifier(kind_value, value, context.settings.kith_default_region)
     except ValueError as error:
         raise BadUserInput(f"{kind_value.value} {value!r} can not be used: {error}") from error
-    rows = await context.database.read("customer_ids_by_identifier", key=identifier_key(kind_value, normalised))
+    rows = await context.database.read(
+        "customer_ids_by_identifier", key=identifier_key(kind_value, normalised)
+    )
     return await context.customers.load(rows[0]["id"]) if rows else None
 
 
@@ -52,7 +54,9 @@ async def source_record(info: Info[Context, None], source: str, source_id: str) 
     rows = await info.context.database.read("source_record_by_key", key=record_key(source, source_id))
     if not rows:
         return None
-    return SourceRecord(source=rows[0]["source"], source_id=rows[0]["sourceId"], customer_id=rows[0]["customer"])
+    return SourceRecord(
+        source=rows[0]["source"], source_id=rows[0]["sourceId"], customer_id=rows[0]["customer"]
+    )
 
 
 async def source_records(
@@ -61,7 +65,9 @@ async def source_records(
     return await source_records_page(info.context, first, after or None)
 
 
-async def search_customers(info: Info[Context, None], text: str, first: int | None = 10) -> list[CustomerMatch]:
+async def search_customers(
+    info: Info[Context, None], text: str, first: int | None = 10
+) -> list[CustomerMatch]:
     first = 10 if first is None else first
     check_page_size(first)
     query = lucene_query(text)

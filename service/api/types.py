@@ -76,7 +76,9 @@ class SourceRecord:
     customer_id: strawberry.Private[str]
 
     @strawberry.field
-    async def customer(self, info: Info[Context, None]) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
+    async def customer(
+        self, info: Info[Context, None]
+    ) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
         found = await info.context.customers.load(self.customer_id)
         if found is None:
             raise LookupError(f"customer {self.customer_id} vanished while answering")
@@ -150,7 +152,9 @@ class Relationship:
     customer_id: strawberry.Private[str]
 
     @strawberry.field
-    async def customer(self, info: Info[Context, None]) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
+    async def customer(
+        self, info: Info[Context, None]
+    ) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
         found = await info.context.customers.load(self.customer_id)
         if found is None:
             raise LookupError(f"customer {self.customer_id} vanished while answering")
@@ -179,7 +183,9 @@ class Household:
     member_ids: strawberry.Private[list[str]]
 
     @strawberry.field
-    async def members(self, info: Info[Context, None]) -> list[Annotated[Customer, strawberry.lazy("service.api.types")]]:
+    async def members(
+        self, info: Info[Context, None]
+    ) -> list[Annotated[Customer, strawberry.lazy("service.api.types")]]:
         found = await info.context.customers.load_many(self.member_ids)
         return [customer for customer in found if customer is not None]
 
@@ -221,7 +227,8 @@ class Customer:
     @strawberry.field
     def identifiers(self) -> list[Identifier]:
         return [
-            Identifier(kind=IdentifierKindValues(item["kind"]), value=item["value"]) for item in self.row["identifiers"]
+            Identifier(kind=IdentifierKindValues(item["kind"]), value=item["value"])
+            for item in self.row["identifiers"]
         ]
 
     @strawberry.field
@@ -250,12 +257,16 @@ class Customer:
     ) -> InteractionConnection:
         from service.api.pagination import interactions_page
 
-        return await interactions_page(info.context, self, 20 if first is None else first, after or None, channel or None)
+        return await interactions_page(
+            info.context, self, 20 if first is None else first, after or None, channel or None
+        )
 
     @strawberry.field
     def relationships(self) -> list[Relationship]:
         return [
-            Relationship(kind=item["kind"], direction=Direction(item["direction"]), customer_id=item["customer"])
+            Relationship(
+                kind=item["kind"], direction=Direction(item["direction"]), customer_id=item["customer"]
+            )
             for item in self.row["relationships"]
         ]
 
@@ -291,8 +302,12 @@ class Customer:
         customer_id = str(self.id)
         return [
             IdentityLink(
-                from_=SourceRecord(source=link["fromSource"], source_id=link["fromSourceId"], customer_id=customer_id),
-                to=SourceRecord(source=link["toSource"], source_id=link["toSourceId"], customer_id=customer_id),
+                from_=SourceRecord(
+                    source=link["fromSource"], source_id=link["fromSourceId"], customer_id=customer_id
+                ),
+                to=SourceRecord(
+                    source=link["toSource"], source_id=link["toSourceId"], customer_id=customer_id
+                ),
                 rule=link["rule"],
                 score=link.get("score"),
                 evidence=list(link.get("evidence") or []),

@@ -214,7 +214,7 @@ class HouseholdMaker:
                 while second == first:
                     second = pop.given_name(second_sex)
                 pair = [child(first_sex, first, age), child(second_sex, second, age)]
-            pass
+            pair[1].birth = pair[0].birth
             for twin in pair:
                 twin.complete = True
                 if "TWINS" in forced:

@@ -46,6 +46,7 @@ class Database:
             connection_timeout=5.0,
             connection_acquisition_timeout=10.0,
             max_connection_pool_size=50,
+            max_transaction_retry_time=settings.kith_retry_seconds,
             # Schema hints ("unknown relationship type") on an empty graph are noise, not news.
             notifications_min_severity="OFF",
         )

@@ -104,9 +104,9 @@ def cluster(
         members_a, members_b = partition.members(a), partition.members(b)
         if members_a is members_b or partition.conflicting(a, b, conflict):
             continue
+        score = scores[a, b]
         if _mean_cross_weight(members_a, members_b, scores) < threshold:
             continue
         partition.merge(a, b)
-        score = scores[a, b]
         links.append(Link(a, b, score.weight, score.rule, score.evidence))
     return partition, links

@@ -5,15 +5,17 @@ full name, an address, an email and a phone; spouses share a family email; a hou
 tablet. What tells them apart is a given name that is clearly different or a birth date that is not
 a typo of the other. So:
 
-- `disagreement` (given name, family name or birth date clearly different) turns a shared
-  household-shareable identifier into household evidence: it adds nothing to the match weight.
+- `disagreement` (a clearly different given name or birth date, or a clearly different family name
+  without a matching birth date) turns a shared identifier into household evidence: it adds
+  nothing to the match weight (`compare.py`), unless it is a personal identifier both hold.
 - `definite_conflict` (given name or birth date clearly different) forbids two records from ever
   sharing a cluster, unless they share a *personal* identifier (by default NATIONAL_ID, issued to one
   person only): then the disagreement is a data-entry error, and the weights decide.
   `clusters_conflict` applies the same to two clusters: any conflicting cross pair keeps them apart,
   unless a personal identifier is shared across them; a caller's cannot-link always holds.
 
-A family name alone is not a definite conflict: people change it on marriage.
+A family name alone is not a definite conflict, and with the same birth date not even a
+disagreement: people change it on marriage and keep their email.
 
 Example:
     >>> father = MatchRecord("a", given_name="john", family_name="smith", birth_date="1958-03-12")
@@ -51,7 +53,8 @@ def _reason(
         return "given names differ"
     if birth is not None and birth >= _BIRTH_DIFFERS:
         return "birth dates differ"
-    if family == _NAME_DIFFERS:
+    if family == _NAME_DIFFERS and (birth is None or birth >= _BIRTH_DIFFERS):
+        # A new family name with the same birth date is a marriage, not another person.
         return "family names differ"
     return None
 

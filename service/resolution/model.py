@@ -68,6 +68,9 @@ DEFAULT_U: Mapping[str, tuple[float, ...]] = {
 WEAK_MAX_WEIGHT = 2.0
 """A shared device or cookie says "the same household" at most, so it adds at most this many bits."""
 
+MIN_PRIOR_MATCHES = 10
+"""How many likely matches `estimate_u` must see among its random pairs to estimate the prior."""
+
 U_PSEUDO_PAIRS = 1000
 """How many random pairs the default u is worth when `estimate_u` blends it with what it counted."""
 
@@ -183,15 +186,17 @@ def family_name_frequencies(records: Iterable[MatchRecord]) -> dict[str, float]:
 def estimate_u(
     records: Sequence[MatchRecord], pairs: int, seed: int, base: MatchModel | None = None
 ) -> MatchModel:
-    """`base` (the defaults when None) with u re-estimated from `pairs` random pairs of `records`.
+    """`base` (the defaults when None) with u, and the prior, estimated from random pairs of `records`.
 
     Random pairs are almost all of different people, so how often they land on each level is u.
-    The few that `base` already calls matches are left out: in a small set (FEBRL's 1,000 records)
-    a sample of random pairs holds enough true pairs to make shared identifiers look common.
-    Each comparison's counts are blended with its default u worth `U_PSEUDO_PAIRS` pairs, so a level
+    The few that `base` finds more likely one person than two are left out of u: in a small set
+    (FEBRL's 1,000 records) a sample of random pairs holds enough true pairs to make shared
+    identifiers look common. Their share of the sample is the prior, when there are at least
+    `MIN_PRIOR_MATCHES` of them; in a large set there are too few to count and `base.prior` stands.
+    Each comparison's counts are blended with the base u worth `U_PSEUDO_PAIRS` pairs, so a level
     never seen in the sample (two random records sharing an email) keeps a small positive u, and a
-    field few records have stays near the default. The records are sorted by key first: the same
-    set in any order gives the same model.
+    field few records have stays near the base. The records are sorted by key first: the same set
+    in any order gives the same model.
     """
     model = base or MatchModel()
     ordered = sorted(records, key=lambda r: r.key)
@@ -199,10 +204,12 @@ def estimate_u(
         return model
     rng = random.Random(seed)
     counts = [Counter[int]() for _ in COMPARISONS]
+    matches = 0
     for _ in range(pairs):
         i, j = rng.sample(range(len(ordered)), 2)
         pair_levels = levels(ordered[i], ordered[j])
-        if model.level_weight(pair_levels) >= model.threshold_weight:
+        if model.probability(model.level_weight(pair_levels)) >= 0.5:
+            matches += 1
             continue
         for index, level in enumerate(pair_levels):
             if level is not None:
@@ -215,4 +222,5 @@ def estimate_u(
             for level, prior_u in enumerate(params.u)
         )
         estimated.append(replace(params, u=u))
-    return replace(model, comparisons=tuple(estimated))
+    prior = matches / pairs if matches >= MIN_PRIOR_MATCHES else model.prior
+    return replace(model, comparisons=tuple(estimated), prior=prior)

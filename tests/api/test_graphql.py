@@ -22,7 +22,9 @@ query One($id: ID!) {
     identifiers { kind value }
     sourceRecords { source sourceId customer { id } }
     devices { id kind }
-    interactions(first: 2) { totalCount edges { cursor node { kind channel occurredAt status } } pageInfo { hasNextPage endCursor } }
+    interactions(first: 2) {
+      totalCount edges { cursor node { kind channel occurredAt status } } pageInfo { hasNextPage endCursor }
+    }
     openIssues { kind status agent }
     value { lifetimeSpend orderCount lastPurchase }
     relationships { kind direction customer { displayName } }
@@ -39,7 +41,10 @@ PROFILES = [
         "familyName": "Smith",
         "birthDate": "1980-02-03",
         "address": {"line1": "10 High Street", "postcode": "SW1A 1AA", "country": "GB"},
-        "identifiers": [{"kind": "EMAIL", "value": "jon.smith@example.com"}, {"kind": "PHONE", "value": "07911 123456"}],
+        "identifiers": [
+            {"kind": "EMAIL", "value": "jon.smith@example.com"},
+            {"kind": "PHONE", "value": "07911 123456"},
+        ],
         "devices": [{"id": "dev-1", "kind": "MOBILE"}],
     },
     {
@@ -50,21 +55,49 @@ PROFILES = [
         "identifiers": [{"kind": "EMAIL", "value": " Jon.Smith@Example.com "}],
         "relationships": [{"kind": "REFERRED_BY", "to": {"source": "crm", "sourceId": "C-2"}}],
     },
-    {"source": "crm", "sourceId": "C-2", "givenName": "Mary", "familyName": "Jones", "birthDate": "1975-07-08"},
+    {
+        "source": "crm",
+        "sourceId": "C-2",
+        "givenName": "Mary",
+        "familyName": "Jones",
+        "birthDate": "1975-07-08",
+    },
 ]
 INTERACTIONS = [
-    {"source": "shop", "sourceId": f"O-{n}", "customer": {"source": "crm", "sourceId": "C-1"}, "channel": "WEB",
-     "kind": "PURCHASE", "occurredAt": f"2025-0{n}-01T10:00:00Z", "value": 10.0 * n}
+    {
+        "source": "shop",
+        "sourceId": f"O-{n}",
+        "customer": {"source": "crm", "sourceId": "C-1"},
+        "channel": "WEB",
+        "kind": "PURCHASE",
+        "occurredAt": f"2025-0{n}-01T10:00:00Z",
+        "value": 10.0 * n,
+    }
     for n in range(1, 4)
 ] + [
-    {"source": "callcentre", "sourceId": "T-1", "customer": {"identifier": {"kind": "PHONE", "value": "+44 7911 123456"}},
-     "channel": "PHONE", "kind": "COMPLAINT", "occurredAt": "2025-05-01T09:00:00Z", "status": "OPEN", "agent": "Hayley"},
-    {"source": "callcentre", "sourceId": "T-2", "customer": {"source": "crm", "sourceId": "C-1"},
-     "channel": "NOT_A_CHANNEL", "kind": "ENQUIRY"},
+    {
+        "source": "callcentre",
+        "sourceId": "T-1",
+        "customer": {"identifier": {"kind": "PHONE", "value": "+44 7911 123456"}},
+        "channel": "PHONE",
+        "kind": "COMPLAINT",
+        "occurredAt": "2025-05-01T09:00:00Z",
+        "status": "OPEN",
+        "agent": "Hayley",
+    },
+    {
+        "source": "callcentre",
+        "sourceId": "T-2",
+        "customer": {"source": "crm", "sourceId": "C-1"},
+        "channel": "NOT_A_CHANNEL",
+        "kind": "ENQUIRY",
+    },
 ]
 
 
-def gql(client: TestClient, query: str, headers: dict[str, str] | None = None, **variables: Any) -> dict[str, Any]:
+def gql(
+    client: TestClient, query: str, headers: dict[str, str] | None = None, **variables: Any
+) -> dict[str, Any]:
     response = client.post("/graphql", json={"query": query, "variables": variables}, headers=headers or {})
     body: dict[str, Any] = response.json()
     return body
@@ -84,8 +117,12 @@ def loaded(client: TestClient) -> TestClient:
 
 
 def customer_id(client: TestClient, kind: str, value: str) -> str:
-    found = gql(client, "query($k: IdentifierKind!, $v: String!) { customerByIdentifier(kind: $k, value: $v) { id } }",
-                k=kind, v=value)
+    found = gql(
+        client,
+        "query($k: IdentifierKind!, $v: String!) { customerByIdentifier(kind: $k, value: $v) { id } }",
+        k=kind,
+        v=value,
+    )
     return str(found["data"]["customerByIdentifier"]["id"])
 
 
@@ -95,8 +132,13 @@ def test_the_360_answers_identity_timeline_value_and_evidence(loaded: TestClient
     data = gql(loaded, CUSTOMER_360, id=jon)["data"]["customer"]
     assert data["displayName"] == "Jonathan Smith"
     assert {(i["kind"], i["value"]) for i in data["identifiers"]} == {
-        ("EMAIL", "jon.smith@example.com"), ("PHONE", "+447911123456")}
-    assert {(r["source"], r["sourceId"]) for r in data["sourceRecords"]} >= {("crm", "C-1"), ("webshop", "W-1")}
+        ("EMAIL", "jon.smith@example.com"),
+        ("PHONE", "+447911123456"),
+    }
+    assert {(r["source"], r["sourceId"]) for r in data["sourceRecords"]} >= {
+        ("crm", "C-1"),
+        ("webshop", "W-1"),
+    }
     assert all(r["customer"]["id"] == jon for r in data["sourceRecords"])
     assert data["devices"] == [{"id": "dev-1", "kind": "MOBILE"}]
     timeline = data["interactions"]
@@ -106,7 +148,9 @@ def test_the_360_answers_identity_timeline_value_and_evidence(loaded: TestClient
     assert data["openIssues"] == [{"kind": "COMPLAINT", "status": "OPEN", "agent": "Hayley"}]
     assert data["value"]["lifetimeSpend"] == 60.0 and data["value"]["orderCount"] == 3
     assert data["value"]["lastPurchase"].startswith("2025-03-01")
-    assert data["relationships"] == [{"kind": "REFERRED_BY", "direction": "OUT", "customer": {"displayName": "Mary Jones"}}]
+    assert data["relationships"] == [
+        {"kind": "REFERRED_BY", "direction": "OUT", "customer": {"displayName": "Mary Jones"}}
+    ]
     assert data["influence"] == {"score": 0.0, "reach": 1, "referrals": 0}
     link_pairs = {(link["from"]["sourceId"], link["to"]["sourceId"]) for link in data["identityLinks"]}
     assert ("C-1", "W-1") in link_pairs
@@ -115,9 +159,13 @@ def test_the_360_answers_identity_timeline_value_and_evidence(loaded: TestClient
 
 def test_interaction_pages_follow_cursors_and_filter_by_channel(loaded: TestClient) -> None:
     jon = customer_id(loaded, "EMAIL", "jon.smith@example.com")
-    page = "query($id: ID!, $after: String, $ch: Channel) { customer(id: $id) { interactions(first: 2, after: $after, channel: $ch) { totalCount edges { node { sourceId } } pageInfo { hasNextPage endCursor } } } }"
+    page = """query($id: ID!, $after: String, $ch: Channel) { customer(id: $id) {
+      interactions(first: 2, after: $after, channel: $ch) {
+        totalCount edges { node { sourceId } } pageInfo { hasNextPage endCursor } } } }"""
     first = gql(loaded, page, id=jon)["data"]["customer"]["interactions"]
-    second = gql(loaded, page, id=jon, after=first["pageInfo"]["endCursor"])["data"]["customer"]["interactions"]
+    second = gql(loaded, page, id=jon, after=first["pageInfo"]["endCursor"])["data"]["customer"][
+        "interactions"
+    ]
     assert [e["node"]["sourceId"] for e in first["edges"] + second["edges"]] == ["T-1", "O-3", "O-2", "O-1"]
     assert second["pageInfo"]["hasNextPage"] is False
     web = gql(loaded, page, id=jon, ch="WEB")["data"]["customer"]["interactions"]
@@ -134,7 +182,8 @@ def test_search_is_fuzzy_over_names(loaded: TestClient) -> None:
 
 
 def test_source_records_page_through_every_record(loaded: TestClient) -> None:
-    query = "query($after: String) { sourceRecords(first: 2, after: $after) { edges { node { source sourceId } } pageInfo { hasNextPage endCursor } } }"
+    query = """query($after: String) { sourceRecords(first: 2, after: $after) {
+      edges { node { source sourceId } } pageInfo { hasNextPage endCursor } } }"""
     seen, after = [], None
     while True:
         page = gql(loaded, query, after=after)["data"]["sourceRecords"]
@@ -170,18 +219,27 @@ def test_errors_carry_contract_codes_and_no_internals(loaded: TestClient) -> Non
 
 def test_the_mutation_rejects_by_index_and_keeps_the_rest(client: TestClient) -> None:
     result = gql(client, INGEST, profiles=[{"source": "crm", "sourceId": " "}, PROFILES[2]])
-    assert result["data"]["ingest"] == {"accepted": 1, "rejected": [{"index": 0, "reason": "missing sourceId"}]}
+    assert result["data"]["ingest"] == {
+        "accepted": 1,
+        "rejected": [{"index": 0, "reason": "missing sourceId"}],
+    }
 
 
 def test_api_keys_are_required_when_configured(database: Database, settings: Settings) -> None:
     secured = settings.model_copy(update={"kith_api_keys": "s3cret:support"})
     with TestClient(create_app(secured)) as client:
-        missing = client.post("/graphql", json={"query": "{ household(id: \"x\") { id } }"})
+        missing = client.post("/graphql", json={"query": '{ household(id: "x") { id } }'})
         assert missing.status_code == 401
         assert missing.json()["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
-        wrong = client.post("/graphql", json={"query": "{ household(id: \"x\") { id } }"},
-                            headers={"Authorization": "Bearer nope"})
+        wrong = client.post(
+            "/graphql",
+            json={"query": '{ household(id: "x") { id } }'},
+            headers={"Authorization": "Bearer nope"},
+        )
         assert wrong.status_code == 401
-        right = client.post("/graphql", json={"query": "{ household(id: \"x\") { id } }"},
-                            headers={"Authorization": "Bearer s3cret"})
+        right = client.post(
+            "/graphql",
+            json={"query": '{ household(id: "x") { id } }'},
+            headers={"Authorization": "Bearer s3cret"},
+        )
         assert right.status_code == 200 and right.json() == {"data": {"household": None}}

@@ -8,16 +8,21 @@ from service.graph.database import Database
 async def clusters(database: Database) -> set[frozenset[str]]:
     """The partition of resolved source records into customers."""
     records, _, _ = await database.driver.execute_query(
-        "MATCH (c:Customer)<-[:BELONGS_TO]-(r:SourceRecord) RETURN collect(r.key) AS members"
+        "MATCH (c:Customer)<-[:BELONGS_TO]-(r:SourceRecord) RETURN c.id AS id, collect(r.key) AS members"
     )
     return {frozenset(record["members"]) for record in records}
 
 
-async def counts(database: Database) -> tuple[int, int]:
-    """(nodes, relationships) in the graph, the lock node aside."""
+async def counts(database: Database, live: bool = False) -> tuple[int, int]:
+    """(nodes, relationships) in the graph, the lock node aside.
+
+    With `live`, customer ids merged away (and their redirects) are not counted: they are how ids
+    never die, not duplicates.
+    """
     records, _, _ = await database.driver.execute_query(
-        "MATCH (n) WHERE NOT n:Lock WITH count(n) AS nodes "
-        "MATCH ()-[r]->() RETURN nodes, count(r) AS relationships"
+        "MATCH (n) WHERE NOT n:Lock AND NOT ($live AND n.mergedInto IS NOT NULL) WITH count(n) AS nodes "
+        "MATCH ()-[r]->() WHERE NOT ($live AND r:MERGED_INTO) RETURN nodes, count(r) AS relationships",
+        live=live,
     )
     return records[0]["nodes"], records[0]["relationships"]
 

@@ -21,7 +21,10 @@ MITCHELL = {
     "birthDate": "1956-04-09",
     "gender": "M",
     "address": {"line1": "7 Wallaby Place", "locality": "Cleveland", "postcode": "2119", "country": "AU"},
-    "identifiers": [{"kind": "EMAIL", "value": "m.green@example.com"}, {"kind": "PHONE", "value": "0412 345 678"}],
+    "identifiers": [
+        {"kind": "EMAIL", "value": "m.green@example.com"},
+        {"kind": "PHONE", "value": "0412 345 678"},
+    ],
     "devices": [{"id": "dev-13fd", "kind": "MOBILE", "os": "iOS"}],
     "consents": [{"channel": "EMAIL", "purpose": "MARKETING", "granted": True, "at": "2025-03-01T12:00:00Z"}],
     "relationships": [{"kind": "REFERRED_BY", "to": {"source": "crm", "sourceId": "C-0007"}}],
@@ -129,8 +132,13 @@ async def test_the_older_customer_id_survives_a_merge_and_the_other_redirects(
 ) -> None:
     await ingest_objects(database, [MITCHELL], settings, MatchModel())
     older = await customer_of(database, "crm:C-1001")
-    loyalty = {"source": "store", "sourceId": "S-5", "givenName": "Mitchell", "familyName": "Green",
-               "identifiers": [{"kind": "LOYALTY_ID", "value": "L-777"}]}
+    loyalty = {
+        "source": "store",
+        "sourceId": "S-5",
+        "givenName": "Mitchell",
+        "familyName": "Green",
+        "identifiers": [{"kind": "LOYALTY_ID", "value": "L-777"}],
+    }
     await ingest_objects(database, [loyalty], settings, MatchModel())
     younger = await customer_of(database, "store:S-5")
     assert younger != older
@@ -141,7 +149,9 @@ async def test_the_older_customer_id_survives_a_merge_and_the_other_redirects(
     assert [row["id"] for row in rows] == [older]
 
 
-async def test_csv_columns_map_onto_the_json_shape(database: Database, settings: Settings, tmp_path: Path) -> None:
+async def test_csv_columns_map_onto_the_json_shape(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
     path = tmp_path / "crm.csv"
     path.write_text(
         "source,sourceId,givenName,familyName,birthDate,address.postcode,address.country,email,phone\n"
@@ -160,20 +170,32 @@ async def test_csv_columns_map_onto_the_json_shape(database: Database, settings:
     ]
 
 
-async def test_two_ingests_at_once_end_as_one_after_the_other(
-    database: Database, settings: Settings
-) -> None:
+async def test_two_ingests_at_once_end_as_one_after_the_other(database: Database, settings: Settings) -> None:
     family = [
-        {"source": "crm", "sourceId": f"C-{n}", "givenName": name, "familyName": "Okafor", "birthDate": born,
-         "identifiers": [{"kind": "EMAIL", "value": email}, {"kind": "PHONE", "value": "020 7946 0018"}]}
+        {
+            "source": "crm",
+            "sourceId": f"C-{n}",
+            "givenName": name,
+            "familyName": "Okafor",
+            "birthDate": born,
+            "identifiers": [{"kind": "EMAIL", "value": email}, {"kind": "PHONE", "value": "020 7946 0018"}],
+        }
         for n, (name, born, email) in enumerate(
-            [("Ada", "1970-01-02", "ada@example.com"), ("Obi", "1968-05-06", "obi@example.com"),
-             ("Ada", "1970-01-02", "family@example.com")]
+            [
+                ("Ada", "1970-01-02", "ada@example.com"),
+                ("Obi", "1968-05-06", "obi@example.com"),
+                ("Ada", "1970-01-02", "family@example.com"),
+            ]
         )
     ]
     web = [
-        {"source": "web", "sourceId": f"W-{n}", "givenName": p["givenName"], "familyName": "OKAFOR",
-         "identifiers": p["identifiers"][:1]}
+        {
+            "source": "web",
+            "sourceId": f"W-{n}",
+            "givenName": p["givenName"],
+            "familyName": "OKAFOR",
+            "identifiers": p["identifiers"][:1],
+        }
         for n, p in enumerate(family)
     ]
     await asyncio.gather(
@@ -185,4 +207,5 @@ async def test_two_ingests_at_once_end_as_one_after_the_other(
     await ingest_objects(database, family, settings, MatchModel())
     await ingest_objects(database, web, settings, MatchModel())
     assert await clusters(database) == together
-    assert len(together) == 2  # Ada (her two CRM and two web records) and Obi: the shared landline merges no one
+    # Ada (her two CRM and two web records) and Obi: the shared landline merges no one
+    assert len(together) == 2

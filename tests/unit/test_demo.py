@@ -16,6 +16,7 @@ from typing import Any
 
 import phonenumbers
 import pytest
+from email_validator import validate_email
 
 from service.demo import END, GUARANTEED_HARD_CASES, HARD_CASE_KINDS, DemoData, generate, write_demo
 from service.demo.households import HouseholdMaker
@@ -291,6 +292,14 @@ def test_values_arrive_dirty() -> None:
     assert countries["GB"] > countries["AU"] > 0 and countries["US"] > 0
 
 
+def test_emails_are_valid_addresses_once_trimmed() -> None:
+    data = demo(500)
+    emails = [i["value"] for p in data.profiles for i in p.get("identifiers", []) if i["kind"] == "EMAIL"]
+    assert len(emails) > 500
+    for email in emails:
+        validate_email(email.strip(), check_deliverability=False)
+
+
 def test_real_phones_are_valid_numbers_of_their_country() -> None:
     data = demo(500)
     junk = {"0000000000", "00000000000", "1234567890", "9999999999", "07000000000"}
@@ -324,6 +333,7 @@ def test_interactions_have_realistic_rhythms() -> None:
     }
     store_days: Counter[int] = Counter()
     phone_hours: Counter[int] = Counter()
+    purchase_months: Counter[int] = Counter()
     for interaction in data.interactions:
         moment = datetime.fromisoformat(interaction["occurredAt"].removesuffix("Z"))
         assert start <= moment <= END + timedelta(days=1), interaction
@@ -334,6 +344,7 @@ def test_interactions_have_realistic_rhythms() -> None:
         if interaction["channel"] == "PHONE" and person in british:
             phone_hours[moment.hour] += 1
         if interaction["kind"] == "PURCHASE":
+            purchase_months[moment.month] += 1
             products = interaction["products"]
             total = sum(p["quantity"] * p["price"] for p in products)
             assert interaction["value"] == pytest.approx(total, abs=0.01)
@@ -342,6 +353,9 @@ def test_interactions_have_realistic_rhythms() -> None:
             assert interaction["status"] in ("OPEN", "RESOLVED") and interaction["agent"]
             assert (interaction["resolution"] is None) == (interaction["status"] == "OPEN")
     assert store_days.most_common(1)[0][0] == 5  # Saturday
+    assert len(purchase_months) == 12 and min(purchase_months.values()) > 0.4 * max(purchase_months.values())
+    assert purchase_months[12] > 1.4 * purchase_months[6]  # Christmas
+    assert purchase_months[9] > 1.2 * purchase_months[5]  # back to school
     night = sum(phone_hours[h] for h in (0, 1, 2, 3, 4, 5, 6, 20, 21, 22, 23))
     assert sum(phone_hours.values()) > 50 and night == 0  # British phone lines: 8:00-20:00 local (UTC+0/+1)
 

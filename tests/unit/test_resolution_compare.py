@@ -156,10 +156,12 @@ def test_definite_conflicts() -> None:
     assert definite_conflict(father, son, MODEL.personal_kinds) == "birth dates differ"
     assert definite_conflict(father, twin, MODEL.personal_kinds) == "given names differ"
     assert definite_conflict(father, person("d", "j", "smith", "1958-03-12"), MODEL.personal_kinds) is None
-    # A married name is no definite conflict, though it makes a shared email household evidence.
+    # A new family name is no definite conflict; with the same birth date it is a marriage, and
+    # a shared email keeps its weight. Without a birth date to vouch for it, the email is discounted.
     married = person("e", "john", "brown", "1958-03-12")
     assert definite_conflict(father, married, MODEL.personal_kinds) is None
-    assert disagreement(father, married) == "family names differ"
+    assert disagreement(father, married) is None
+    assert disagreement(replace(father, birth_date=None), married) == "family names differ"
 
 
 def test_a_shared_national_id_outweighs_a_clashing_name() -> None:
@@ -201,6 +203,34 @@ def test_estimate_u_learns_the_population_deterministically() -> None:
     for params in model.comparisons:
         assert all(0 < u < 1 for u in params.u)
     assert estimate_u(records[:1], pairs=100, seed=1) == MODEL
+
+
+def strangers(size: int, seed: int) -> list[MatchRecord]:
+    rng = random.Random(seed)
+
+    def name() -> str:
+        return "".join(rng.choice("bcdfghjklmnpqrstvwz") + rng.choice("aeiou") for _ in range(3))
+
+    return [
+        person(
+            f"s{i:04d}",
+            name(),
+            name(),
+            f"{rng.randint(1940, 2000)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}",
+            postcode=f"{rng.randint(1000, 9999)}",
+        )
+        for i in range(size)
+    ]
+
+
+def test_estimate_u_takes_the_prior_from_the_matches_it_meets() -> None:
+    records = strangers(200, seed=4)
+    twice = records + [replace(r, key=r.key + "-copy") for r in records]
+    model = estimate_u(twice, pairs=20000, seed=1)
+    # One copy per record: about one random pair in 400 is a match.
+    assert 1 / 800 < model.prior < 1 / 200
+    assert model.threshold_weight < MODEL.threshold_weight
+    assert estimate_u(records, pairs=20000, seed=1).prior == MODEL.prior
 
 
 def test_family_name_frequencies() -> None:

@@ -134,6 +134,20 @@ def test_a_thin_record_follows_a_person_who_holds_its_identifier_twice() -> None
     assert run([ann, ann_web, thin, thin_too]).clusters == [("call:T-1", "call:T-2", "crm:1", "web:1")]
 
 
+def test_a_thin_record_with_another_birth_date_stays_apart() -> None:
+    ann = person("crm:1", "ann", "green", "1956-04-09", ids=("EMAIL:greens@x.com",))
+    thin = person("shop:T-1", birth="1990-01-30", ids=("EMAIL:greens@x.com",))
+    assert run([ann, thin]).clusters == [("crm:1",), ("shop:T-1",)]
+
+
+def test_a_married_name_keeps_the_shared_email() -> None:
+    maiden = person("crm:1", "sarah", "watson", "1990-10-05", locality="leeds", ids=("EMAIL:sw@x.com",))
+    married = person("crm:2", "sarah", "edwards", "1990-10-05", locality="york", ids=("EMAIL:sw@x.com",))
+    resolution = run([maiden, married])
+    assert resolution.clusters == [("crm:1", "crm:2")]
+    assert resolution.links[0].rule == "IDENTIFIER:EMAIL"
+
+
 def test_a_thin_record_ignores_a_crowded_identifier() -> None:
     ann = person("crm:1", "ann", "green", ids=("PHONE:+61300000000",))
     thin = person("call:T-1", ids=("PHONE:+61300000000",))

@@ -1,0 +1,131 @@
+"""Ingest speed: demo profiles and interactions through `kith ingest`'s code path, resolved.
+
+Usage: python benchmarks/ingest_speed.py [--households 20500] [--interactions-per-person 12]
+
+The defaults make about 100,000 profiles and 500,000 interactions. Prints profiles/s and
+interactions/s (ingested AND resolved), the Python process's peak memory, and the latency of one
+profile sent through the GraphQL `ingest` mutation on the loaded graph (p50/p99 of 200). The
+baseline, measured in the same run, is the floor Neo4j sets on this machine: the same profile rows
+written with a bare `UNWIND ... CREATE` of one node each, no identifiers and no resolution.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import statistics
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from benchmarks.common import bench_database, bench_settings, peak_memory_mb
+from service.api.app import create_app
+from service.demo import write_demo
+from service.graph.database import Database
+from service.ingest import BATCH_SIZE, ingest_file, read_lines
+from service.records import Rejected
+from service.resolution.model import MatchModel
+
+MUTATION = "mutation($p: [ProfileInput!]) { ingest(profiles: $p) { accepted rejected { index reason } } }"
+
+
+async def bare_create_baseline(database: Database, path: Path) -> float:
+    """Profiles/s of the plainest possible write of the same lines (parsed, not normalised)."""
+    rows: list[dict[str, Any]] = []
+    started = time.perf_counter()
+    count = 0
+    for _, _, parsed, _ in read_lines(path):
+        if isinstance(parsed, Rejected):
+            continue
+        record = parsed.record
+        rows.append({"key": "baseline:" + record.key, "source": record.source, "sourceId": record.sourceId})
+        if len(rows) == BATCH_SIZE:
+            await database.driver.execute_query(
+                "UNWIND $rows AS row CREATE (b:Baseline) SET b = row", rows=rows
+            )
+            count, rows = count + len(rows), []
+    if rows:
+        await database.driver.execute_query("UNWIND $rows AS row CREATE (b:Baseline) SET b = row", rows=rows)
+        count += len(rows)
+    rate = count / (time.perf_counter() - started)
+    async with database.driver.session() as session:
+        await (
+            await session.run("MATCH (b:Baseline) CALL (b) { DELETE b } IN TRANSACTIONS OF 10000 ROWS")
+        ).consume()
+    return rate
+
+
+async def mutation_latencies(database: Database, samples: int) -> list[float]:
+    app = create_app(bench_settings())
+    app.state.database = database
+    latencies = []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kith") as client:
+        for n in range(samples):
+            profile = {
+                "source": "bench",
+                "sourceId": f"B-{n}",
+                "givenName": "Avery",
+                "familyName": f"Quill{n}",
+                "birthDate": "1990-01-01",
+                "identifiers": [{"kind": "EMAIL", "value": f"avery{n}@bench.example"}],
+            }
+            started = time.perf_counter()
+            response = await client.post("/graphql", json={"query": MUTATION, "variables": {"p": [profile]}})
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert response.json()["data"]["ingest"]["accepted"] == 1, response.text
+    return latencies
+
+
+async def measure(households: int, per_person: float) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        started = time.perf_counter()
+        files = write_demo(Path(folder), households, seed=3, interactions_per_person=per_person)
+        print(
+            f"generated {files.profile_count} profiles and {files.interaction_count} interactions "
+            f"in {time.perf_counter() - started:.0f}s"
+        )
+        async with bench_database() as database:
+            baseline = await bare_create_baseline(database, files.profiles)
+            started = time.perf_counter()
+            profiles = await ingest_file(database, files.profiles, bench_settings(), MatchModel())
+            profile_seconds = time.perf_counter() - started
+            started = time.perf_counter()
+            interactions = await ingest_file(database, files.interactions, bench_settings(), MatchModel())
+            interaction_seconds = time.perf_counter() - started
+            latencies = await mutation_latencies(database, 200)
+    profile_rate = profiles.accepted / profile_seconds
+    print(
+        f"profiles:     {profiles.accepted} in {profile_seconds:.1f}s = {profile_rate:.0f}/s "
+        "(target >= 3000/s)"
+    )
+    print(
+        f"interactions: {interactions.accepted} in {interaction_seconds:.1f}s = "
+        f"{interactions.accepted / interaction_seconds:.0f}/s (target >= 10000/s)"
+    )
+    print(
+        f"baseline bare CREATE of the same profile rows: {baseline:.0f}/s; "
+        f"kith/baseline throughput ratio: {profile_rate / baseline:.3f}"
+    )
+    quantiles = statistics.quantiles(latencies, n=100)
+    print(
+        f"one profile through the GraphQL ingest mutation: p50={quantiles[49]:.1f}ms "
+        f"p99={quantiles[98]:.1f}ms (target p99 <= 50ms)"
+    )
+    print(f"peak Python memory: {peak_memory_mb():.0f} MB (target < 1024 MB)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--households", type=int, default=20_500)
+    parser.add_argument("--interactions-per-person", type=float, default=12.0)
+    args = parser.parse_args()
+    asyncio.run(measure(args.households, args.interactions_per_person))
+
+
+if __name__ == "__main__":
+    main()
