@@ -16,10 +16,9 @@ from rich.progress import Progress, TransferSpeedColumn
 from service.config import Settings, get_settings
 from service.demo import write_demo
 from service.graph.database import Database, DatabaseUnavailable
-from service.identity import resolve_graph
+from service.identity import PassSummary, estimate_model, load_model, resolve_graph
 from service.ingest import BATCH_SIZE, IngestReport, ingest_file, rejects_path
 from service.neo4j_local import LocalServer, Neo4jServerError, bolt_answers
-from service.resolution.model import MatchModel
 
 T = TypeVar("T")
 
@@ -126,13 +125,14 @@ async def _ingest_paths(
 ) -> IngestReport:
     """Loads files one after the other, each with its own progress bar on a terminal."""
     await database.apply_schema()
+    model = await load_model(database)
     report = IngestReport()
     for path in files:
         progress, on_progress = _progress_bar(path.stat().st_size)
         if progress is not None:
             progress.start()
         try:
-            file_report = await ingest_file(database, path, settings, MatchModel(), on_progress, batch_size)
+            file_report = await ingest_file(database, path, settings, model, on_progress, batch_size)
         finally:
             if progress is not None:
                 progress.stop()
@@ -178,9 +178,20 @@ def demo(
 @app.command("resolve")
 def resolve_command(
     full: Annotated[bool, typer.Option("--full", help="Re-resolve the whole graph.")] = False,
+    estimate: Annotated[
+        bool,
+        typer.Option("--estimate", help="With --full: first re-estimate u from random pairs of records."),
+    ] = False,
 ) -> None:
     """Re-runs identity resolution: records left dirty, or every record with --full."""
-    summary = with_database(lambda database: resolve_graph(database, MatchModel(), full=full))
+
+    async def work(database: Database) -> PassSummary:
+        if full and estimate:
+            _, records = await estimate_model(database)
+            print(f"match model re-estimated from {records} records")
+        return await resolve_graph(database, await load_model(database), full=full)
+
+    summary = with_database(work)
     print(f"resolved records={summary.records} customers={summary.clusters} merges={summary.merges}")
 
 

@@ -22,7 +22,7 @@ from neo4j import AsyncManagedTransaction
 from service.graph import store
 from service.graph.database import Database
 from service.resolution.blocking import MAX_BLOCK
-from service.resolution.model import MatchModel
+from service.resolution.model import MatchModel, estimate_u, model_from_json, model_to_json
 from service.resolution.record import MatchRecord
 from service.resolution.resolve import resolve
 from service.resolution.survivorship import assign_ids, golden_record
@@ -76,10 +76,10 @@ def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
 
 async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel) -> PassSummary:
     """Re-decides the clusters around `seeds` and stores customers, evidence and merges."""
-    rows = await store.resolution_records(tx, seeds, MAX_BLOCK) if seeds else []
-    if not rows:
+    keys = await store.resolution_neighbourhood(tx, seeds, MAX_BLOCK) if seeds else []
+    if not keys:
         return PassSummary(records=0, clusters=0, merges=0)
-    keys = [row["key"] for row in rows]
+    rows = await store.match_records(tx, keys)
     records = [_match_record(row) for row in rows]
     holder_counts = {ident["key"]: ident["holders"] for row in rows for ident in row["identifiers"]}
     cannot_link = {
@@ -115,6 +115,32 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     await store.write_clusters(tx, keys, clusters, links)
     await store.write_merges(tx, assignment.merged, reason="identity resolution")
     return PassSummary(records=len(keys), clusters=len(clusters), merges=len(assignment.merged))
+
+
+async def load_model(database: Database) -> MatchModel:
+    """The stored model (`kith resolve --full --estimate`), else the documented defaults."""
+    rows = await database.read("read_match_model")
+    return model_from_json(rows[0]["parameters"]) if rows else MatchModel()
+
+
+async def estimate_model(database: Database, pairs: int = 200_000, seed: int = 7) -> tuple[MatchModel, int]:
+    """Estimates u (and the prior) from random pairs of every resolvable record, and stores it."""
+    records: list[MatchRecord] = []
+    after = ""
+    while True:
+
+        async def page(tx: AsyncManagedTransaction, after: str = after) -> list[dict[str, Any]]:
+            keys = await store.record_keys_page(tx, after, RESOLVE_CHUNK * 10)
+            return await store.match_records(tx, keys) if keys else []
+
+        rows = await database.in_read_transaction(page)
+        if not rows:
+            break
+        records += [_match_record(row) for row in rows]
+        after = rows[-1]["key"]
+    model = estimate_u(records, pairs, seed) if len(records) > 1 else MatchModel()
+    await database.write("write_match_model", parameters=model_to_json(model), records=len(records))
+    return model, len(records)
 
 
 async def resolve_graph(database: Database, model: MatchModel, full: bool = False) -> PassSummary:

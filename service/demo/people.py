@@ -137,10 +137,30 @@ class Address:
 
 ADULT = 18
 
+PROFILE_ORDER = (
+    "type",
+    "source",
+    "sourceId",
+    "observedAt",
+    "givenName",
+    "familyName",
+    "birthDate",
+    "gender",
+    "address",
+    "identifiers",
+    "devices",
+    "consents",
+    "attributes",
+)
+
+
+def email_token(value: str) -> str:
+    return "EMAIL:" + value.strip().lower()
+
 
 @dataclass(slots=True)
 class Rec:
-    """A rendered source record and what it carries (for truth and hard cases)."""
+    """A rendered source record and what it carries (for truth, hard cases and linking evidence)."""
 
     key: str
     source: str
@@ -149,6 +169,8 @@ class Rec:
     tokens: set[str]  # membership tests only: never iterated (set order varies between runs)
     legacy: bool = False
     junk: list[tuple[str, str]] = field(default_factory=list)  # (hard-case kind, junk value)
+    # The tokens of the identifiers a matcher can read as they are written (see `links.evidence_key`).
+    evidence: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True, eq=False)

@@ -5,8 +5,10 @@
 - `app`: email, devices (MOBILE/TABLET), often the first name only.
 - `callcentre`: a phone number and a name as heard (nicknames, sound-alikes, typos).
 - `store`: the loyalty card, often "J" + surname in capitals, a postcode.
-- `social`: a handle and a display name.
-- `newsletter`: an email address, maybe a first name.
+- `social`: a handle and a display name; the handle is often the login of the app or webshop account.
+- `newsletter`: an email address the person uses elsewhere too, maybe a first name.
+
+Every record shares at least one identifier with another record of the same person (see `links`).
 """
 
 from __future__ import annotations
@@ -17,9 +19,11 @@ from random import Random
 from typing import Any
 
 from service.demo import dirt, names
+from service.demo.links import Linker, evidence_key
 from service.demo.people import (
     ADULT,
     END,
+    PROFILE_ORDER,
     Address,
     Household,
     Person,
@@ -27,6 +31,7 @@ from service.demo.people import (
     Population,
     Rec,
     chance,
+    email_token,
 )
 
 CRM_CONSENTS = (
@@ -45,23 +50,12 @@ WEBSHOP_CONSENTS = (
 )
 APP_CONSENTS = (("PUSH", "MARKETING"), ("PUSH", "SERVICE"), ("PUSH", "PROFILING"))
 STORE_CONSENTS = (("SMS", "MARKETING"), ("MAIL", "MARKETING"))
-PROFILE_ORDER = (
-    "type",
-    "source",
-    "sourceId",
-    "observedAt",
-    "givenName",
-    "familyName",
-    "birthDate",
-    "gender",
-    "address",
-    "identifiers",
-    "devices",
-    "consents",
-    "attributes",
-)
 SOCIAL_PLATFORMS = ("instagram", "instagram", "facebook", "x", "tiktok")
 APP_VERSIONS = ("6.8.2", "7.0.1", "7.1.0", "7.2.3", "7.3.1")
+SOCIAL_LOGIN = 0.5  # app and webshop accounts of people on social media opened with the social login
+# Rendered last, so that they can show what the person's other records show: the call centre finds a
+# caller by a number on file, the newsletter is signed up with an address the person uses elsewhere.
+LATE = {"callcentre": 1, "newsletter": 2}
 
 
 def stamp(moment: datetime) -> str:
@@ -83,15 +77,12 @@ class View:
     legacy: bool
 
 
-def email_token(value: str) -> str:
-    return "EMAIL:" + value.strip().lower()
-
-
 class Renderer:
     def __init__(self, rng: Random, population: Population) -> None:
         self.rng = rng
         self.pop = population
         self._counters: dict[str, int] = {}
+        self.linker = Linker(rng)
 
     def _next(self, source: str) -> int:
         count = self._counters.get(source, 0) + 1
@@ -123,6 +114,8 @@ class Renderer:
             person.loyalty = self.pop.loyalty()
         if "webshop" in person.sources:
             person.account = self._source_id("webshop")
+        if "social" in person.sources and person.handle is None:
+            person.handle = self.pop.handle(person)
         if person.legacy:
             self._legacy(household, person)
         start = _day_start(person.since)
@@ -131,10 +124,11 @@ class Renderer:
                 start = max(start, _day_start(event))
         start = min(start, END - timedelta(days=2))
         span = int((END - start).total_seconds())
-        for source in person.sources:
+        for source in sorted(person.sources, key=lambda source: LATE.get(source, 0)):
             observed = start + timedelta(seconds=rng.randrange(span))
             view = View(observed, household.address, person.family, household.landline, legacy=False)
             self._render(household, person, source, view)
+        self.linker.link(household, person)
 
     def _legacy(self, household: Household, person: Person) -> None:
         rng = self.rng
@@ -187,10 +181,20 @@ class Renderer:
     def _add(self, identifiers: list[dict[str, str]], rec: Rec, kind: str, value: str, token: str) -> None:
         identifiers.append({"kind": kind, "value": value})
         rec.tokens.add(token)
+        key = evidence_key(rec, kind, value, token)
+        if key is not None:
+            rec.evidence.append(key)
 
     def _email(
-        self, person: Person, source: str, identifiers: list[dict[str, str]], rec: Rec, dirty: float
+        self,
+        person: Person,
+        source: str,
+        identifiers: list[dict[str, str]],
+        rec: Rec,
+        dirty: float,
+        used: bool = False,
     ) -> None:
+        """One of the person's emails (or their family's); with `used`, one already on their records."""
         rng = self.rng
         value = person.email
         if person.alt_email and source in ("webshop", "newsletter", "app") and chance(rng, 0.4):
@@ -203,6 +207,12 @@ class Renderer:
             and (value is None or source in ("crm", "newsletter") or chance(rng, 0.6))
         ):
             value, own = person.shared_email, False
+        if used and (value is None or not _on_records(person, email_token(value))):
+            emails = (person.email, person.alt_email, person.shared_email)
+            known = [email for email in emails if email and _on_records(person, email_token(email))]
+            if known:
+                value = rng.choice(known)
+                own = value != person.shared_email
         if value is None:
             return
         shown = dirt.email(rng, value, dirty)
@@ -218,6 +228,15 @@ class Renderer:
         shown = dirt.phone(self.rng, person.mobile, international)
         self._add(identifiers, rec, "PHONE", shown, person.mobile.token)
         person.own_phones.append(shown)
+
+    def _social_login(self, person: Person, view: View, identifiers: list[dict[str, str]], rec: Rec) -> None:
+        if (
+            person.handle
+            and "social" in person.sources
+            and not view.legacy
+            and chance(self.rng, SOCIAL_LOGIN)
+        ):
+            self._add(identifiers, rec, "SOCIAL_HANDLE", person.handle, "HANDLE:" + person.handle)
 
     def _junk(self, identifiers: list[dict[str, str]], rec: Rec, kind: str, value: str) -> None:
         identifiers.append({"kind": "PHONE" if kind == "JUNK_PHONE" else "EMAIL", "value": value})
@@ -366,6 +385,7 @@ class Renderer:
         if chance(rng, 0.5):
             self._mobile(person, identifiers, rec, 0.25)
         self._add(identifiers, rec, "ACCOUNT_ID", rec.source_id, "ACCOUNT:" + rec.source_id)
+        self._social_login(person, view, identifiers, rec)
         if chance(rng, 0.8):
             cookie = f"ck-{rng.getrandbits(64):016x}"
             self._add(identifiers, rec, "COOKIE_ID", cookie, "COOKIE:" + cookie)
@@ -398,6 +418,7 @@ class Renderer:
             self._email(person, "app", identifiers, rec, 0.1)
         for device in person.app_devices:
             self._add(identifiers, rec, "DEVICE_ID", device.id, "DEVICE:" + device.id)
+        self._social_login(person, view, identifiers, rec)
         if person.app_devices:
             profile["devices"] = [device.as_json() for device in person.app_devices]
             person.shown_devices["APP"] = [device.id for device in person.app_devices]
@@ -438,12 +459,22 @@ class Renderer:
             profile["gender"] = person.sex
         if chance(rng, 0.3):
             profile["address"] = dirt.address(rng, view.address, "short")
+        # caller id, or the number the caller gives: one on file when there is one. A contact centre
+        # serving three countries stores numbers with their country code when it has no address.
+        international = 1.0 if household.country != "GB" and "address" not in profile else 0.0
+        landline = None if view.legacy else view.landline
+        on_file = [p for p in (landline, person.mobile) if p is not None and _on_records(person, p.token)]
+        if on_file:
+            landline = landline if landline in on_file else None
         if chance(rng, 0.007) and not view.legacy:
             self._junk(identifiers, rec, "JUNK_PHONE", rng.choice(names.JUNK_PHONES))
-        elif view.landline is not None and not view.legacy and (person.mobile is None or chance(rng, 0.5)):
-            self._add(identifiers, rec, "PHONE", dirt.phone(rng, view.landline, 0.03), view.landline.token)
+        elif landline is not None and (
+            person.mobile is None or (on_file and person.mobile not in on_file) or chance(rng, 0.5)
+        ):
+            shown = dirt.phone(rng, landline, max(international, 0.03))
+            self._add(identifiers, rec, "PHONE", shown, landline.token)
         else:
-            self._mobile(person, identifiers, rec, 0.05)
+            self._mobile(person, identifiers, rec, max(international, 0.05))
         if chance(rng, 0.2):
             self._email(person, "callcentre", identifiers, rec, 0.3)
         if chance(rng, 0.4):
@@ -559,7 +590,7 @@ class Renderer:
         rng = self.rng
         if chance(rng, 0.5):
             profile["givenName"] = dirt.case(rng, self._given(person, 0.2), lower=0.25)
-        self._email(person, "newsletter", identifiers, rec, 0.3)
+        self._email(person, "newsletter", identifiers, rec, 0.3, used=True)
         subscribed = max(_day_start(person.since), view.observed - timedelta(days=rng.randrange(1, 900)))
         consents = [{"channel": "EMAIL", "purpose": "MARKETING", "granted": True, "at": stamp(subscribed)}]
         if chance(rng, 0.12):
@@ -568,3 +599,8 @@ class Renderer:
             )
         profile["consents"] = consents
         profile["attributes"] = {"list": rng.choice(("weekly", "offers", "weekly", "back-to-school"))}
+
+
+def _on_records(person: Person, token: str) -> bool:
+    """Whether a matcher can read the identifier off one of the person's records so far."""
+    return any(token in rec.evidence for rec in person.records)

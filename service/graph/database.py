@@ -85,9 +85,19 @@ class Database:
 
     async def in_write_transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
         """Runs `work` in one write transaction, retried on transient errors: all or nothing."""
+        return await self._in_transaction(work, write=True)
+
+    async def in_read_transaction(self, work: Callable[[AsyncManagedTransaction], Awaitable[T]]) -> T:
+        """Runs `work` in one read transaction (a consistent view across its queries)."""
+        return await self._in_transaction(work, write=False)
+
+    async def _in_transaction(
+        self, work: Callable[[AsyncManagedTransaction], Awaitable[T]], write: bool
+    ) -> T:
         try:
             async with self.driver.session(database=self.settings.neo4j_database) as session:
-                return await session.execute_write(work)
+                execute = session.execute_write if write else session.execute_read
+                return await execute(work)
         except (ServiceUnavailable, SessionExpired, OSError) as error:
             raise DatabaseUnavailable(f"Neo4j is not answering: {error}") from error
 

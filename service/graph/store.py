@@ -46,8 +46,19 @@ async def mark_records_dirty(tx: AsyncManagedTransaction, limit: int) -> int:
     return int(rows[0]["marked"])
 
 
-async def resolution_records(tx: AsyncManagedTransaction, seeds: Sequence[str], max_block: int) -> list[Row]:
-    return await run(tx, "resolution_records", keys=list(seeds), maxBlock=max_block)
+async def resolution_neighbourhood(
+    tx: AsyncManagedTransaction, seeds: Sequence[str], max_block: int
+) -> list[str]:
+    rows = await run(tx, "resolution_neighbourhood", keys=list(seeds), maxBlock=max_block)
+    return [row["key"] for row in rows]
+
+
+async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str]) -> list[Row]:
+    return await run(tx, "match_records", keys=list(keys))
+
+
+async def record_keys_page(tx: AsyncManagedTransaction, after: str, limit: int) -> list[str]:
+    return [row["key"] for row in await run(tx, "record_keys_page", after=after, limit=limit)]
 
 
 async def family_name_frequencies(tx: AsyncManagedTransaction, names: Sequence[str]) -> dict[str, float]:

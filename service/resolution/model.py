@@ -18,6 +18,7 @@ Example:
 
 from __future__ import annotations
 
+import json
 import math
 import random
 from collections import Counter
@@ -224,3 +225,50 @@ def estimate_u(
         estimated.append(replace(params, u=u))
     prior = matches / pairs if matches >= MIN_PRIOR_MATCHES else model.prior
     return replace(model, comparisons=tuple(estimated), prior=prior)
+
+
+def model_to_json(model: MatchModel) -> str:
+    """The model's parameters as JSON text, to be stored and read back with `model_from_json`.
+
+    Example:
+        >>> model_from_json(model_to_json(MatchModel())) == MatchModel()
+        True
+    """
+    return json.dumps(
+        {
+            "comparisons": [
+                {
+                    "name": c.name,
+                    "m": c.m,
+                    "u": c.u,
+                    "max_weight": None if math.isinf(c.max_weight) else c.max_weight,
+                }
+                for c in model.comparisons
+            ],
+            "prior": model.prior,
+            "threshold": model.threshold,
+            "max_holders": model.max_holders,
+            "personal_kinds": sorted(model.personal_kinds),
+            "tf_floor": model.tf_floor,
+        }
+    )
+
+
+def model_from_json(text: str) -> MatchModel:
+    data = json.loads(text)
+    return MatchModel(
+        comparisons=tuple(
+            ComparisonParams(
+                c["name"],
+                tuple(c["m"]),
+                tuple(c["u"]),
+                math.inf if c["max_weight"] is None else c["max_weight"],
+            )
+            for c in data["comparisons"]
+        ),
+        prior=data["prior"],
+        threshold=data["threshold"],
+        max_holders=data["max_holders"],
+        personal_kinds=frozenset(data["personal_kinds"]),
+        tf_floor=data["tf_floor"],
+    )

@@ -1,0 +1,6 @@
+// read_match_model: the Fellegi-Sunter parameters identity resolution uses, if any were estimated.
+// `kith resolve --full --estimate` stores them; until then the documented defaults apply.
+// params: none
+// returns: parameters (JSON text), estimatedAt, records (how many records the estimate saw)
+MATCH (m:MatchModel {name: 'current'})
+RETURN m.parameters AS parameters, toString(m.estimatedAt) AS estimatedAt, m.records AS records
