@@ -53,10 +53,15 @@ CALL (c) {
   RETURN size([x IN near WHERE x <> c]) AS reach
 }
 CALL (c) {
-  MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
-  WHERE i.channel IS NOT NULL AND i.kind IS NOT NULL AND i.occurredAt IS NOT NULL
+  // A pattern comprehension expands from the customer: the planner can not trade it for a scan of
+  // every interaction through the occurredAt index.
+  UNWIND [(c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
+            WHERE i.channel IS NOT NULL AND i.kind IS NOT NULL AND i.occurredAt IS NOT NULL | i] AS i
   WITH i ORDER BY i.occurredAt DESC, i.key DESC
   WITH collect(i) AS timeline
+  WITH timeline,
+       reduce(seen = [], i IN timeline | CASE WHEN i.channel IN seen THEN seen ELSE seen + i.channel END)
+         AS channels
   RETURN size(timeline) AS interactionCount,
          [i IN timeline[0..$latest] | i {.key, .source, .sourceId, .channel, .kind, .occurredAt, .status,
                                          .summary, .value, .agent, .resolution}] AS latest,
@@ -67,14 +72,9 @@ CALL (c) {
          reduce(total = 0.0, i IN timeline |
            total + CASE WHEN i.kind = 'PURCHASE' THEN coalesce(i.value, 0.0) ELSE 0.0 END) AS lifetimeSpend,
          size([i IN timeline WHERE i.kind = 'PURCHASE']) AS orderCount,
-         head([i IN timeline WHERE i.kind = 'PURCHASE' | i.occurredAt]) AS lastPurchase
-}
-CALL (c) {
-  OPTIONAL MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
-  WHERE i.channel IS NOT NULL AND i.occurredAt IS NOT NULL
-  WITH i.channel AS channel, max(i.occurredAt) AS at
-  ORDER BY channel
-  RETURN [x IN collect({channel: channel, at: at}) WHERE x.channel IS NOT NULL] AS lastContacts
+         head([i IN timeline WHERE i.kind = 'PURCHASE' | i.occurredAt]) AS lastPurchase,
+         [channel IN channels | {channel: channel, at: head([i IN timeline WHERE i.channel = channel]).occurredAt}]
+           AS lastContacts
 }
 OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
 RETURN requested, c {.*} AS customer, records, identifiers, devices, links, relationships, referrals, reach,

@@ -14,7 +14,6 @@ CREATE CONSTRAINT lock_name IF NOT EXISTS FOR (n:Lock) REQUIRE n.name IS UNIQUE;
 CREATE INDEX source_record_source IF NOT EXISTS FOR (n:SourceRecord) ON (n.source, n.sourceId);
 CREATE INDEX source_record_dirty IF NOT EXISTS FOR (n:SourceRecord) ON (n.dirty);
 CREATE INDEX interaction_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.occurredAt);
-CREATE INDEX interaction_customer_ref IF NOT EXISTS FOR (n:Interaction) ON (n.customerRef);
 CREATE INDEX customer_merged IF NOT EXISTS FOR (n:Customer) ON (n.mergedInto);
 CREATE CONSTRAINT blocking_key IF NOT EXISTS FOR (n:BlockingKey) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT consent_topic IF NOT EXISTS FOR (n:ConsentTopic) REQUIRE n.key IS UNIQUE;

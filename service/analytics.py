@@ -38,7 +38,8 @@ from typing import Annotated, Any
 
 import typer
 from neo4j import Query, RoutingControl
-from neo4j.exceptions import ClientError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import ClientError, Neo4jError, ServiceUnavailable, SessionExpired
+from neo4j.exceptions import DatabaseUnavailable as Neo4jDatabaseUnavailable
 from neo4j.time import Date, DateTime, Duration, Time
 from rich.console import Console
 from rich.table import Table
@@ -276,7 +277,7 @@ async def execute_read(database: Database, text: str, params: Mapping[str, Any])
     """Runs Cypher in READ access mode: Neo4j refuses any write in it, and nothing changes."""
     try:
         records, _, keys = await database.driver.execute_query(
-            Query(text),  # the text comes from the project's files, never from input
+            Query(text),  # run_query passes only the text of cypher/analytics/ files, never input
             dict(params),
             routing_=RoutingControl.READ,
             database_=database.settings.neo4j_database,
@@ -287,8 +288,10 @@ async def execute_read(database: Database, text: str, params: Mapping[str, Any])
                 "this query tries to write, and analytics queries may only read: nothing was changed"
             ) from error
         raise QueryFailed(f"Neo4j refused the query: {error.message}") from error
-    except (ServiceUnavailable, SessionExpired, OSError) as error:
+    except (ServiceUnavailable, SessionExpired, Neo4jDatabaseUnavailable, OSError) as error:
         raise DatabaseUnavailable(f"Neo4j is not answering: {error}") from error
+    except Neo4jError as error:
+        raise QueryFailed(f"Neo4j could not run the query: {error.message}") from error
     return Result(columns=list(keys), rows=[{key: plain(record[key]) for key in keys} for record in records])
 
 
@@ -397,12 +400,13 @@ def _print_catalogue(catalogue: Result, console: Console) -> None:
 
 
 def _run_from_command_line(name: str, assignments: Sequence[str]) -> Result:
+    values = parse_assignments(assignments)
     # Bad names and parameters are reported before any connection is attempted.
-    load(name).bind(parse_assignments(assignments))
+    load(name).bind(values)
 
     async def work() -> Result:
         async with Database(get_settings()) as database:
-            return await run_query(database, name, parse_assignments(assignments))
+            return await run_query(database, name, values)
 
     return asyncio.run(work())
 

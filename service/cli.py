@@ -13,6 +13,7 @@ import typer
 from rich.console import Console
 from rich.progress import Progress, TransferSpeedColumn
 
+from service.analytics import cypher_command
 from service.config import Settings, get_settings
 from service.demo import write_demo
 from service.graph.database import Database, DatabaseUnavailable
@@ -29,6 +30,7 @@ neo4j_app = typer.Typer(no_args_is_help=True, help="The local Neo4j 5.26 Communi
 schema_app = typer.Typer(no_args_is_help=True, help="Constraints and indexes.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(schema_app, name="schema")
+app.command("cypher")(cypher_command)
 err = Console(stderr=True)
 
 
@@ -204,9 +206,11 @@ def serve(
     import uvicorn
 
     from service.api.app import create_app
+    from service.api.observability import configure_logging
 
     with_database(lambda database: database.apply_schema())
     settings = get_settings()
+    configure_logging()
     print(f"Kith GraphQL on http://{host}:{port}/graphql", flush=True)
     if settings.api_keys:
         print("Authentication is on: send `Authorization: Bearer <key>` with a key from KITH_API_KEYS")

@@ -358,22 +358,27 @@ def _phone(raw: str, region: str) -> str | _Invalid:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
 
-# Only separators are dropped from national ids: "AB 12 34 56 C" and "AB-123456-C" are one number.
+# Only separators are dropped from issued numbers: "AB 12 34 56 C" and "AB-123456-C" are one national
+# id, and a loyalty card printed in groups ("6337 0000 7919") is the same card typed without them.
 _ID_SEPARATORS: Final = re.compile(r"[\s-]+")
-_UPPER_CASE_KINDS: Final = frozenset({IdentifierKind.LOYALTY_ID, IdentifierKind.ACCOUNT_ID})
+_SEPARATED_KINDS: Final = frozenset(
+    {IdentifierKind.NATIONAL_ID, IdentifierKind.LOYALTY_ID, IdentifierKind.ACCOUNT_ID}
+)
 
 
 def normalize_identifier(kind: IdentifierKind, value: str, region: str) -> str:
     """The normalised value of an identifier of the given kind; raises ValueError when it is unusable.
 
     EMAIL and PHONE as `normalize_email` / `normalize_phone`; SOCIAL_HANDLE lower case with one leading
-    "@"; NATIONAL_ID upper case without spaces or dashes; LOYALTY_ID and ACCOUNT_ID upper case; DEVICE_ID
+    "@"; NATIONAL_ID, LOYALTY_ID and ACCOUNT_ID upper case without spaces or dashes; DEVICE_ID
     and COOKIE_ID exactly as given (they are opaque and may be case-sensitive), all trimmed.
 
     >>> normalize_identifier(IdentifierKind.SOCIAL_HANDLE, " @@Ann_Lee ", "GB")
     '@ann_lee'
     >>> normalize_identifier(IdentifierKind.NATIONAL_ID, "ab 12-34-56 c", "GB")
     'AB123456C'
+    >>> normalize_identifier(IdentifierKind.LOYALTY_ID, "6337 0000 7919", "GB")
+    '633700007919'
     """
     # Compared with ==, not `is`: a plain "EMAIL" string from an untyped caller must not fall through.
     text = value.strip()
@@ -388,10 +393,8 @@ def normalize_identifier(kind: IdentifierKind, value: str, region: str) -> str:
         if not handle:
             raise ValueError(f"empty {kind} value")
         return "@" + handle
-    if kind == IdentifierKind.NATIONAL_ID:
+    if kind in _SEPARATED_KINDS:
         return _ID_SEPARATORS.sub("", text).upper()
-    if kind in _UPPER_CASE_KINDS:
-        return text.upper()
     return text
 
 

@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from service.api.auth import ApiKeyMiddleware
 from service.api.graphql import graphql_app
+from service.api.observability import RequestLogMiddleware
 from service.config import Settings, get_settings
 from service.graph.database import Database
 
@@ -56,7 +57,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics),
             Route("/graphql", graphql_app(settings), methods=["GET", "POST"]),
         ],
-        middleware=[Middleware(ApiKeyMiddleware, keys=settings.api_keys)],
+        middleware=[Middleware(RequestLogMiddleware), Middleware(ApiKeyMiddleware, keys=settings.api_keys)],
         lifespan=lifespan,
     )
     app.state.settings = settings

@@ -33,7 +33,7 @@ class NotFound(ApiError):
     code = "NOT_FOUND"
 
 
-def coded(error: GraphQLError) -> dict[str, Any]:
+def coded(error: GraphQLError, request_id: str = "-") -> dict[str, Any]:
     """One error of a response, with `extensions.code` always set and internals never shown."""
     original = error.original_error
     if original is None:
@@ -43,7 +43,7 @@ def coded(error: GraphQLError) -> dict[str, Any]:
     elif isinstance(original, DatabaseUnavailable | ServiceUnavailable | SessionExpired):
         code, message = "UNAVAILABLE", "The customer database is not answering; try again shortly."
     else:
-        code, message = "INTERNAL", "Something went wrong on our side; it has been logged."
+        code, message = "INTERNAL", f"Something went wrong on our side; it is logged as request {request_id}."
     formatted: dict[str, Any] = {"message": message, "extensions": {"code": code}}
     if error.locations:
         formatted["locations"] = [{"line": loc.line, "column": loc.column} for loc in error.locations]

@@ -13,14 +13,14 @@ from strawberry.types import ExecutionResult
 
 from service.api.context import Context
 from service.api.errors import coded
-from service.api.schema import schema
+from service.api.schema import build_schema
 from service.config import Settings
 
 
 class KithGraphQL(GraphQL[Context, None]):
     def __init__(self, settings: Settings) -> None:
         super().__init__(
-            schema,
+            build_schema(introspection=settings.kith_introspection),
             graphql_ide="graphiql" if settings.kith_graphiql else None,
             allow_queries_via_get=False,
         )
@@ -42,7 +42,8 @@ class KithGraphQL(GraphQL[Context, None]):
     ) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}
         if result.errors:
-            response["errors"] = [coded(error) for error in result.errors]
+            request_id = request.scope.get("kith.request_id", "-")
+            response["errors"] = [coded(error, request_id) for error in result.errors]
         return response
 
 

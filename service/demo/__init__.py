@@ -5,6 +5,9 @@ Great Britain with some in Australia and the United States, appear in 1 to 5 of 
 (`crm`, `webshop`, `app`, `callcentre`, `store`, `social`, `newsletter`), each with its own habits and
 dirt: nicknames, typos, names in any case, phones in local or international formats, impossible dates,
 movers with an older record at their previous address, married women with an older maiden-name record.
+As in real, joined-up systems, every record of a person shares an identifier with another of their
+records (social login on the app or webshop, the newsletter address used elsewhere, the loyalty card in
+the CRM or the phone at the till, the caller's number on file): see `links`.
 
 The truth says which person each record belongs to, which household each person lives in, and lists
 the traps (`hard_cases`): pairs of records of *different* people that a naive matcher would merge.

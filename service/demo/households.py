@@ -365,6 +365,7 @@ class HouseholdMaker:
             if (source not in ("webshop", "newsletter") or has_email)
             and (source != "callcentre" or has_phone)
             and (source != "app" or person.app_devices)
+            and (source != "social" or has_email or person.mobile is not None)  # to sign up with
         }
         chosen = []
         for _ in range(min(SOURCE_COUNTS.pick(rng), len(eligible))):

@@ -7,7 +7,8 @@ registered in the CRM or give their number at the till, and the call centre find
 the others (as a matcher reads them, see `evidence_key`), it adds what that source would plausibly
 have recorded, in the source's own style and dirt:
 
-- social: the handle on the app or webshop account (social login), else an email on the profile;
+- social: the handle on the app or webshop account (social login), else an email on the profile (for
+  the few with neither, the handle noted on the crm record by the social-care team, or the mobile);
 - newsletter: the address is also on a crm, webshop or app record (or given at the till or on the phone);
 - store: the card registered in the crm, else the phone or the email given at the till;
 - callcentre: a number the person has on another record, or a callback number;
@@ -20,13 +21,14 @@ their records, are added: the traps between different people stay as they were.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from random import Random
 
 from service.demo import dirt
 from service.demo.people import PROFILE_ORDER, Household, Person, Phone, Rec, chance, email_token
 
-SOCIAL_LOGIN = 0.8  # an unlinked social profile gets the login on the app or webshop, else an email
+LOGIN_FIRST = 0.8  # an unlinked social profile: the login on the app or webshop first, else an email
 EMAIL_DIRT = {
     "crm": 0.1,
     "webshop": 0.25,
@@ -36,20 +38,36 @@ EMAIL_DIRT = {
     "social": 0.1,
     "newsletter": 0.3,
 }
-PHONE_INTERNATIONAL = {"crm": 0.25, "webshop": 0.25, "app": 0.25, "store": 0.1, "callcentre": 0.05}
+PHONE_INTERNATIONAL = {
+    "crm": 0.25,
+    "webshop": 0.25,
+    "app": 0.25,
+    "store": 0.1,
+    "callcentre": 0.05,
+    "social": 0.25,
+}
 # The records that can be given an identifier of a kind, best first.
 HOLDERS = {
     "EMAIL": ("crm", "webshop", "app", "store", "callcentre", "social"),
-    "PHONE": ("crm", "store", "webshop", "callcentre", "app"),
+    "PHONE": ("crm", "store", "webshop", "callcentre", "app", "social"),
     "LOYALTY_ID": ("crm", "app", "webshop"),
     "ACCOUNT_ID": ("crm", "app"),
-    "SOCIAL_HANDLE": ("app", "webshop"),
+    "SOCIAL_HANDLE": ("app", "webshop", "crm"),
 }
+LOGIN = ("app", "webshop")
 # How a record with nothing in common with the others gets linked, first that applies:
 # "give" it an identifier another record has, "take" one of its own onto another record, "bridge"
-# (put one of the person's identifiers on both), "swap" its one email for one used elsewhere.
+# (put one of the person's identifiers on both), "swap" its one email for one used elsewhere. "login"
+# is "take" onto an app or webshop account only.
 MOVES: dict[str, tuple[tuple[str, str], ...]] = {
-    "social": (("take", "SOCIAL_HANDLE"), ("give", "EMAIL"), ("bridge", "EMAIL")),
+    "social": (
+        ("login", "SOCIAL_HANDLE"),
+        ("give", "EMAIL"),
+        ("bridge", "EMAIL"),
+        ("take", "SOCIAL_HANDLE"),
+        ("give", "PHONE"),
+        ("bridge", "PHONE"),
+    ),
     "newsletter": (("take", "EMAIL"), ("swap", "EMAIL")),
     "store": (
         ("take", "LOYALTY_ID"),
@@ -120,8 +138,12 @@ def evidence_key(rec: Rec, kind: str, value: str, token: str) -> str | None:
             return token
         return None
     if kind == "LOYALTY_ID" and value.strip() != token.removeprefix("LOYALTY:"):
-        return f"LOYALTY_AS_WRITTEN:{value.strip().upper()}"
+        return _card_as_written(value)
     return token
+
+
+def _card_as_written(value: str) -> str:
+    return f"LOYALTY_AS_WRITTEN:{value.strip().upper()}"
 
 
 def add_identifier(rec: Rec, kind: str, value: str, token: str) -> None:
@@ -170,6 +192,7 @@ class Linker:
             "take": self._take,
             "bridge": self._bridge,
             "swap": self._swap,
+            "login": self._login,
         }
 
     def link(self, household: Household, person: Person) -> None:
@@ -180,18 +203,18 @@ class Linker:
             anchor = groups[_anchor(records)]
             if all(group == anchor for group in groups):
                 return
-            for i, rec in enumerate(records):
-                if groups[i] == anchor:
-                    continue
+            # the records apart from the anchor's first, then the anchor's own (which may take or give)
+            order = sorted(range(len(records)), key=lambda i: groups[i] == anchor)
+            for i in order:
                 others = [other for j, other in enumerate(records) if groups[j] != groups[i]]
-                if self._repair(household, person, rec, others):
+                if self._repair(household, person, records[i], others):
                     break
             else:
                 return
 
     def _repair(self, household: Household, person: Person, rec: Rec, others: list[Rec]) -> bool:
         moves = MOVES[rec.source]
-        if rec.source == "social" and not chance(self.rng, SOCIAL_LOGIN):
+        if rec.source == "social" and not chance(self.rng, LOGIN_FIRST):
             moves = (("give", "EMAIL"), *moves)
         return any(self._moves[move](household, person, rec, others, kind) for move, kind in moves)
 
@@ -206,7 +229,15 @@ class Linker:
             phones = (person.mobile, household.landline, household.previous_landline)
             return [(phone, phone.token) for phone in phones if phone is not None]
         if kind == "LOYALTY_ID":
-            return [(person.loyalty, "LOYALTY:" + person.loyalty)] if person.loyalty else []
+            if not person.loyalty:
+                return []
+            # the card as the till printed it, and as someone copied it in groups of four
+            values: list[tuple[Value, str]] = [(person.loyalty, "LOYALTY:" + person.loyalty)]
+            for rec in person.records:
+                for item in rec.profile.get("identifiers", ()):
+                    if item["kind"] == kind and item["value"].strip() != person.loyalty:
+                        values.append((item["value"], _card_as_written(item["value"])))
+            return values
         if kind == "ACCOUNT_ID":
             accounts = [rec.source_id for rec in person.records if rec.source == "webshop"]
             return [(account, "ACCOUNT:" + account) for account in accounts]
@@ -218,6 +249,8 @@ class Linker:
             return False
         if value == person.shared_email and rec.legacy and person.legacy == "MARRIED_NAME":
             return False  # no family email before the wedding
+        if rec.source == "social" and kind == "PHONE" and value != person.mobile:
+            return False  # a profile may show a mobile, never a home's landline
         held = sum(1 for identifier in rec.profile.get("identifiers", ()) if identifier["kind"] == kind)
         if rec.source == "crm" and kind in ("EMAIL", "PHONE"):
             return True  # the crm keeps every address and number it is given
@@ -226,7 +259,7 @@ class Linker:
         return held == 0
 
     def _put(self, person: Person, rec: Rec, kind: str, value: Value, token: str) -> None:
-        """Writes an identifier onto a record the way that source writes it."""
+        """Writes an identifier onto a record the way that source writes it (a card as it was written)."""
         rng = self.rng
         if isinstance(value, Phone):
             international = PHONE_INTERNATIONAL[rec.source]
@@ -241,11 +274,19 @@ class Linker:
                 person.own_emails.append(shown.strip())
         else:
             shown = value
+            if kind == "LOYALTY_ID":
+                token = "LOYALTY:" + value.replace(" ", "")
         add_identifier(rec, kind, shown, token)
 
-    def _targets(self, person: Person, others: list[Rec], kind: str, value: Value) -> list[Rec]:
+    def _targets(
+        self, person: Person, others: list[Rec], kind: str, value: Value, only: tuple[str, ...] = ()
+    ) -> list[Rec]:
         holders = HOLDERS[kind]
-        candidates = [rec for rec in others if self._accepts(person, rec, kind, value)]
+        candidates = [
+            rec
+            for rec in others
+            if (not only or rec.source in only) and self._accepts(person, rec, kind, value)
+        ]
         return sorted(candidates, key=lambda rec: (rec.legacy, holders.index(rec.source)))
 
     # --- the moves
@@ -253,16 +294,45 @@ class Linker:
     def _give(self, household: Household, person: Person, rec: Rec, others: list[Rec], kind: str) -> bool:
         elsewhere = {key for other in others for key in other.evidence}  # membership tests only
         for value, token in self._values(household, person, kind):
-            if token in elsewhere and self._accepts(person, rec, kind, value):
+            if token not in elsewhere:
+                continue
+            if isinstance(value, Phone) and token in rec.tokens and self._rewrite(person, rec, value):
+                return True
+            if self._accepts(person, rec, kind, value):
                 self._put(person, rec, kind, value, token)
                 return True
         return False
 
-    def _take(self, household: Household, person: Person, rec: Rec, others: list[Rec], kind: str) -> bool:
+    def _rewrite(self, person: Person, rec: Rec, phone: Phone) -> bool:
+        """A number on the record that cannot be read without its country gets its country code."""
+        identifiers = rec.profile.get("identifiers", [])
+        for i, item in enumerate(identifiers):
+            if item["kind"] == "PHONE" and re.sub(r"\D", "", item["value"]) == phone.digits:
+                shown = dirt.phone(self.rng, phone, 1.0)
+                identifiers[i] = {"kind": "PHONE", "value": shown}
+                if phone is person.mobile and item["value"] in person.own_phones:
+                    person.own_phones.remove(item["value"])
+                    person.own_phones.append(shown)
+                rec.evidence.append(phone.token)
+                return True
+        return False
+
+    def _login(self, household: Household, person: Person, rec: Rec, others: list[Rec], kind: str) -> bool:
+        return self._take(household, person, rec, others, kind, LOGIN)
+
+    def _take(
+        self,
+        household: Household,
+        person: Person,
+        rec: Rec,
+        others: list[Rec],
+        kind: str,
+        only: tuple[str, ...] = (),
+    ) -> bool:
         for value, token in self._values(household, person, kind):
             if token not in rec.evidence:
                 continue
-            targets = self._targets(person, others, kind, value)
+            targets = self._targets(person, others, kind, value, only)
             if targets:
                 self._put(person, targets[0], kind, value, token)
                 return True

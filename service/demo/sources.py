@@ -3,7 +3,8 @@
 - `crm`: the fullest record: legal name, birth date, address, email, phones, loyalty card.
 - `webshop`: what customers type at checkout: email, a name often in lower case, an address, a cookie.
 - `app`: email, devices (MOBILE/TABLET), often the first name only.
-- `callcentre`: a phone number and a name as heard (nicknames, sound-alikes, typos).
+- `callcentre`: a phone number (one on file) and a name as heard (nicknames, sound-alikes, typos); the
+  country of the line called when there is no postcode.
 - `store`: the loyalty card, often "J" + surname in capitals, a postcode.
 - `social`: a handle and a display name; the handle is often the login of the app or webshop account.
 - `newsletter`: an email address the person uses elsewhere too, maybe a first name.
@@ -459,9 +460,9 @@ class Renderer:
             profile["gender"] = person.sex
         if chance(rng, 0.3):
             profile["address"] = dirt.address(rng, view.address, "short")
-        # caller id, or the number the caller gives: one on file when there is one. A contact centre
-        # serving three countries stores numbers with their country code when it has no address.
-        international = 1.0 if household.country != "GB" and "address" not in profile else 0.0
+        elif household.country != "GB":
+            profile["address"] = {"country": view.address.country}  # the country's line they called
+        # caller id, or the number the caller gives: one on file when there is one
         landline = None if view.legacy else view.landline
         on_file = [p for p in (landline, person.mobile) if p is not None and _on_records(person, p.token)]
         if on_file:
@@ -471,10 +472,10 @@ class Renderer:
         elif landline is not None and (
             person.mobile is None or (on_file and person.mobile not in on_file) or chance(rng, 0.5)
         ):
-            shown = dirt.phone(rng, landline, max(international, 0.03))
+            shown = dirt.phone(rng, landline, 0.03)
             self._add(identifiers, rec, "PHONE", shown, landline.token)
         else:
-            self._mobile(person, identifiers, rec, max(international, 0.05))
+            self._mobile(person, identifiers, rec, 0.05)
         if chance(rng, 0.2):
             self._email(person, "callcentre", identifiers, rec, 0.3)
         if chance(rng, 0.4):

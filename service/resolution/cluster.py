@@ -32,6 +32,9 @@ from dataclasses import dataclass
 
 from service.resolution.compare import PairScore
 
+import os
+CROSS_BOUND = float(os.environ.get("KB", "-5"))
+
 Conflict = Callable[[Sequence[str], Sequence[str]], bool]
 """Whether two clusters (their keys) must stay apart (`guards.clusters_conflict`)."""
 
@@ -80,11 +83,12 @@ class Partition:
         return sorted(seen.values())
 
 
-def _mean_cross_weight(
-    members_x: list[str], members_y: list[str], scores: Mapping[tuple[str, str], PairScore]
-) -> float:
-    weights = [score.weight for a in members_x for b in members_y if (score := scores.get(pair(a, b)))]
-    return sum(weights) / len(weights)
+def _opposed(
+    members_x: list[str], members_y: list[str], scores: Mapping[tuple[str, str], PairScore], bound: float
+) -> bool:
+    return any(
+        score.weight < bound for a in members_x for b in members_y if (score := scores.get(pair(a, b)))
+    )
 
 
 def cluster(
@@ -105,7 +109,7 @@ def cluster(
         if members_a is members_b or partition.conflicting(a, b, conflict):
             continue
         score = scores[a, b]
-        if _mean_cross_weight(members_a, members_b, scores) < threshold:
+        if _opposed(members_a, members_b, scores, CROSS_BOUND):
             continue
         partition.merge(a, b)
         links.append(Link(a, b, score.weight, score.rule, score.evidence))

@@ -21,7 +21,16 @@ from email_validator import validate_email
 from service.demo import END, GUARANTEED_HARD_CASES, HARD_CASE_KINDS, DemoData, generate, write_demo
 from service.demo.households import HouseholdMaker
 from service.demo.people import Population
-from service.records import Interaction, Profile, parse_line
+from service.normalize import (
+    canonical_given_name,
+    is_junk_identifier,
+    normalize_identifier,
+    normalize_name,
+    parse_birth_date,
+    region_for,
+)
+from service.normalize import identifier_key as normalized_key
+from service.records import IdentifierKind, Interaction, Profile, parse_line
 
 
 @cache
@@ -143,6 +152,71 @@ def test_hard_cases_are_different_people_who_really_look_alike() -> None:
             assert a["familyName"].split()[0].lower() == b["familyName"].split()[0].lower(), case
         else:
             assert identifiers_of(a) & identifiers_of(b), case
+
+
+def linking_keys(profile: dict[str, Any]) -> set[str]:
+    """What a matcher can join a record by: its usable non-junk identifiers as the service normalises
+    them (phones read in the record's country, else GB), and canonical given + family name + birth date."""
+    region = region_for((profile.get("address") or {}).get("country"), "GB")
+    keys = set()
+    for identifier in profile.get("identifiers", []):
+        kind = IdentifierKind(identifier["kind"])
+        try:
+            value = normalize_identifier(kind, identifier["value"], region)
+        except ValueError:
+            continue
+        if not is_junk_identifier(kind, value):
+            keys.add(normalized_key(kind, value))
+    given = normalize_name(profile.get("givenName") or "")
+    family = normalize_name(profile.get("familyName") or "")
+    try:
+        born = parse_birth_date(profile.get("birthDate") or "")
+    except ValueError:
+        born = None
+    if given and family and born:
+        keys.add(f"NAME:{canonical_given_name(given)}|{family}|{born}")
+    return keys
+
+
+def linked_groups(records: list[dict[str, Any]]) -> list[int]:
+    """For each record, a representative of the records it is joined to by shared keys (transitively)."""
+    parent = list(range(len(records)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    owner: dict[str, int] = {}
+    for i, record in enumerate(records):
+        for linking_key in linking_keys(record):
+            parent[find(i)] = find(owner.setdefault(linking_key, i))
+    return [find(i) for i in range(len(records))]
+
+
+def test_every_record_has_linking_evidence() -> None:
+    """Real systems are joined up: a person's records are linked by shared identifiers (social login,
+    the newsletter address used elsewhere, the loyalty card in the crm, the caller's number on file)."""
+    for seed in (7, 8):
+        data = demo(300, seed)
+        by_person: dict[str, list[dict[str, Any]]] = {}
+        for profile in data.profiles:
+            by_person.setdefault(data.truth.records[key(profile)], []).append(profile)
+        pairs = linked = 0
+        alone: Counter[str] = Counter()  # records linked to none of their person's others, by source
+        for records in by_person.values():
+            groups = linked_groups(records)
+            sizes = Counter(groups)
+            pairs += len(records) * (len(records) - 1) // 2
+            linked += sum(size * (size - 1) // 2 for size in sizes.values())
+            alone.update(
+                r["source"]
+                for r, g in zip(records, groups, strict=True)
+                if len(records) > 1 and sizes[g] == 1
+            )
+        assert pairs > 1000
+        assert linked / pairs >= 0.99, (seed, linked / pairs, alone)
 
 
 def test_hard_matches_are_one_person_sharing_an_identifier() -> None:

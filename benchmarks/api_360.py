@@ -1,0 +1,216 @@
+"""The 360 query: latency of one client, throughput of 16, and the cost of the service over raw Cypher.
+
+Usage: python benchmarks/api_360.py [--load-households 0] [--samples 500] [--seconds 20]
+
+Runs against the benchmark server as it is (load it first with `benchmarks/ingest_speed.py
+--households 50000 --interactions-per-person 10`, or pass --load-households N to load here) and
+prints its size: the targets are stated for >= 100,000 customers and >= 1,000,000 interactions.
+- single client, warm: p50 / p99 of the full 360 through the ASGI app in-process;
+- 16 concurrent clients against a real `kith serve` (uvicorn) process: queries per second;
+- baseline in the same run: the same rows fetched by the hand-written Cypher through the driver,
+  and the ratio service time / raw Cypher time (target <= 1.5);
+- where the time goes: the share of service time spent waiting for Neo4j.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from benchmarks.common import bench_database, bench_settings
+from service.api.app import create_app
+from service.demo import write_demo
+from service.graph.cypher import statement
+from service.graph.database import QUERY_SECONDS, Database
+from service.ingest import ingest_file
+from service.resolution.model import MatchModel
+
+QUERY_360 = """
+query Customer360($id: ID!) {
+  customer(id: $id) {
+    id displayName givenName familyName birthDate
+    identifiers { kind value }
+    household { id members { id displayName } }
+    devices { id kind }
+    interactions(first: 20) { totalCount edges { node { id channel kind occurredAt status summary value } } }
+    openIssues { id kind occurredAt status agent }
+    value { lifetimeSpend orderCount lastPurchase }
+    relationships { kind direction customer { id displayName } }
+    influence { score reach referrals }
+    identityLinks { from { source sourceId } to { source sourceId } rule score evidence }
+  }
+}
+"""
+
+
+def quantile(values: list[float], q: int) -> float:
+    return statistics.quantiles(values, n=100)[q - 1]
+
+
+async def sizes(database: Database) -> tuple[int, int]:
+    rows = await database.read("customer_count")
+    records, _, _ = await database.driver.execute_query("MATCH (i:Interaction) RETURN count(i) AS n")
+    return int(rows[0]["customers"]), int(records[0]["n"])
+
+
+async def sample_ids(database: Database, count: int) -> list[str]:
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (c:Customer) WHERE c.mergedInto IS NULL RETURN c.id AS id ORDER BY c.id"
+    )
+    ids = [record["id"] for record in records]
+    return random.Random(1).sample(ids, min(count, len(ids)))
+
+
+async def single_client(database: Database, ids: list[str]) -> tuple[list[float], float]:
+    """Latencies in ms of the 360 through the app, and the seconds of it spent in Neo4j."""
+    app = create_app(bench_settings())
+    app.state.database = database
+    latencies = []
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kith") as client:
+        for customer_id in ids[:50]:  # warm-up: plans compiled, page cache hot
+            await client.post("/graphql", json={"query": QUERY_360, "variables": {"id": customer_id}})
+        neo4j_before = _neo4j_seconds()
+        for customer_id in ids:
+            started = time.perf_counter()
+            response = await client.post(
+                "/graphql", json={"query": QUERY_360, "variables": {"id": customer_id}}
+            )
+            latencies.append((time.perf_counter() - started) * 1000)
+            assert "errors" not in response.json(), response.text
+    return latencies, _neo4j_seconds() - neo4j_before
+
+
+def _neo4j_seconds() -> float:
+    return sum(
+        sample.value
+        for metric in QUERY_SECONDS.collect()
+        for sample in metric.samples
+        if sample.name.endswith("_sum")
+    )
+
+
+async def raw_cypher(database: Database, ids: list[str]) -> list[float]:
+    """The same 360 rows by the hand-written query through the driver (members and related customers
+    as a second batched query, as the service does)."""
+    text = statement("customers_by_ids")
+    latencies = []
+    for customer_id in ids:
+        started = time.perf_counter()
+        records, _, _ = await database.driver.execute_query(text, ids=[customer_id], latest=20, routing_="r")
+        related = [r["customer"] for row in records for r in row["relationships"]]
+        if related:
+            await database.driver.execute_query(text, ids=related, latest=20, routing_="r")
+        latencies.append((time.perf_counter() - started) * 1000)
+    return latencies
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+async def concurrent_clients(ids: list[str], clients: int, seconds: float) -> tuple[int, float]:
+    port = _free_port()
+    env = {**os.environ, "NEO4J_URI": bench_settings().neo4j_uri, "KITH_API_KEYS": ""}
+    server = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "service.cli",
+        "serve",
+        "--port",
+        str(port),
+        env=env,
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    done = 0
+    try:
+        limits = httpx.Limits(max_connections=clients)
+        async with httpx.AsyncClient(
+            base_url=f"http://127.0.0.1:{port}", limits=limits, timeout=30
+        ) as client:
+            for _ in range(200):
+                try:
+                    if (await client.get("/readyz")).status_code == 200:
+                        break
+                except httpx.TransportError:
+                    await asyncio.sleep(0.2)
+            deadline = time.perf_counter() + seconds
+
+            async def one_client(offset: int) -> None:
+                nonlocal done
+                index = offset
+                while time.perf_counter() < deadline:
+                    customer_id = ids[index % len(ids)]
+                    await client.post("/graphql", json={"query": QUERY_360, "variables": {"id": customer_id}})
+                    done += 1
+                    index += clients
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one_client(n) for n in range(clients)))
+            elapsed = time.perf_counter() - started
+    finally:
+        server.terminate()
+        await server.wait()
+    return done, elapsed
+
+
+async def measure(load_households: int, samples: int, seconds: float) -> None:
+    async with bench_database(wipe=load_households > 0) as database:
+        if load_households:
+            with tempfile.TemporaryDirectory() as folder:
+                files = write_demo(Path(folder), load_households, seed=3, interactions_per_person=10)
+                for path in (files.profiles, files.interactions):
+                    await ingest_file(database, path, bench_settings(), MatchModel())
+        customers, interactions = await sizes(database)
+        print(
+            f"graph: {customers} customers, {interactions} interactions "
+            "(targets are stated for >= 100,000 and >= 1,000,000)"
+        )
+        ids = await sample_ids(database, samples)
+        latencies, neo4j_seconds = await single_client(database, ids)
+        raw = await raw_cypher(database, ids)
+    service_ms, raw_ms = statistics.median(latencies), statistics.median(raw)
+    print(
+        f"single client, warm, {len(latencies)} queries: p50={quantile(latencies, 50):.1f}ms "
+        f"p99={quantile(latencies, 99):.1f}ms (targets 8ms / 25ms)"
+    )
+    print(
+        f"raw Cypher through the driver: p50={raw_ms:.1f}ms p99={quantile(raw, 99):.1f}ms; "
+        f"service/raw = {service_ms / raw_ms:.2f} (target <= 1.5)"
+    )
+    print(
+        f"where the time goes: {neo4j_seconds / (sum(latencies) / 1000):.0%} of service time waiting for Neo4j, "
+        "the rest in GraphQL parsing, validation, resolvers and JSON"
+    )
+    done, elapsed = await concurrent_clients(ids, 16, seconds)
+    print(
+        f"16 concurrent clients against `kith serve`: {done / elapsed:.0f} queries/s over {elapsed:.0f}s "
+        "(target >= 400/s)"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--load-households", type=int, default=0)
+    parser.add_argument("--samples", type=int, default=500)
+    parser.add_argument("--seconds", type=float, default=20.0)
+    args = parser.parse_args()
+    asyncio.run(measure(args.load_households, args.samples, args.seconds))
+
+
+if __name__ == "__main__":
+    main()

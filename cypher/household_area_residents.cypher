@@ -1,0 +1,11 @@
+// household_area_residents: every address in some areas, with the live customers seen there.
+// An area is the `region|postcode` (or `region|locality`) prefix of address keys, so the lookup is a
+// prefix seek on the address key index; the caller keeps the addresses that can be one home.
+// params: $areas (list of "region|area")
+// returns: address (address key), customers (ids of live customers with a record there)
+UNWIND $areas AS area
+MATCH (a:Address)
+WHERE a.key STARTS WITH area + '|'
+MATCH (a)<-[:AT_ADDRESS]-(:SourceRecord)-[:BELONGS_TO]->(c:Customer)
+WHERE c.mergedInto IS NULL
+RETURN a.key AS address, collect(DISTINCT c.id) AS customers

@@ -1,0 +1,48 @@
+// household_facts: what deciding households needs to know of some customers, one row per id found.
+// A merged-away id answers with its survivor (`survivor`), so the caller can follow it and drop its
+// membership. Sightings are the addresses on the customer's records with when each was observed.
+// Evidence lists the identifiers of $kinds (junk never) and the devices the customer shares with
+// other live customers, with every live holder, when no more than $maxHolders customers hold them;
+// anything on more than $maxRecords records is skipped without counting its holders.
+// params: $ids (list of customer ids), $kinds (identifier kinds), $maxHolders (int), $maxRecords (int)
+// returns: id, merged (bool), survivor (id or null), birthDate, household (id or null),
+//          householdCreated, householdMembers (ids), sightings [{observedAt, record, address}],
+//          evidence [{key, holders (ids)}]
+UNWIND $ids AS requested
+MATCH (c:Customer {id: requested})
+OPTIONAL MATCH (c)-[:MERGED_INTO*1..20]->(survivor:Customer)
+WHERE survivor.mergedInto IS NULL
+OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
+CALL (c) {
+  MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAS_IDENTIFIER]->(i:Identifier)
+  WHERE i.kind IN $kinds AND NOT coalesce(i.junk, false)
+    AND COUNT { (i)<-[:HAS_IDENTIFIER]-() } <= $maxRecords
+  WITH DISTINCT i
+  WITH i.key AS key, COLLECT {
+    MATCH (i)<-[:HAS_IDENTIFIER]-(:SourceRecord)-[:BELONGS_TO]->(holder:Customer)
+    WHERE holder.mergedInto IS NULL
+    RETURN DISTINCT holder.id
+  } AS holders
+  WHERE size(holders) > 1 AND size(holders) <= $maxHolders
+  RETURN collect({key: key, holders: holders}) AS identifiers
+}
+CALL (c) {
+  MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:USED]->(d:Device)
+  WHERE COUNT { (d)<-[:USED]-() } <= $maxRecords
+  WITH DISTINCT d
+  WITH 'DEVICE:' + d.id AS key, COLLECT {
+    MATCH (d)<-[:USED]-(:SourceRecord)-[:BELONGS_TO]->(holder:Customer)
+    WHERE holder.mergedInto IS NULL
+    RETURN DISTINCT holder.id
+  } AS holders
+  WHERE size(holders) > 1 AND size(holders) <= $maxHolders
+  RETURN collect({key: key, holders: holders}) AS devices
+}
+RETURN c.id AS id, c.mergedInto IS NOT NULL AS merged, survivor.id AS survivor, c.birthDate AS birthDate,
+       h.id AS household, toString(h.createdAt) AS householdCreated,
+       COLLECT { MATCH (member:Customer)-[:MEMBER_OF]->(h) RETURN member.id } AS householdMembers,
+       COLLECT {
+         MATCH (c)<-[:BELONGS_TO]-(r:SourceRecord)-[:AT_ADDRESS]->(a:Address)
+         RETURN {observedAt: r.observedAt, record: r.key, address: a.key}
+       } AS sightings,
+       identifiers + devices AS evidence

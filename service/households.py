@@ -1,0 +1,320 @@
+"""Who lives together: deciding household groups from addresses and shared identifiers (no database).
+
+The rules, in order:
+
+1. A customer's *home* is the address on their most recently observed record that has one (movers
+   leave). A less precise latest address refines to an older, more precise one in the same area
+   when it does not contradict it: a till's "postcode only" or "12 High St" after the CRM's
+   "Flat 2, 12 High St" still means flat 2. A latest address that contradicts every precise one
+   (a new postcode, no street) leaves the customer *unplaced*, with that area as a hint.
+2. Customers at the same home form one household (flatmates and twins included); two homes never
+   merge, whatever they share: the grown-up son who moved out still shares the family email.
+3. Unplaced customers join the household of the people they share household evidence with (a
+   phone, an email, a device), through chains of other unplaced customers, when exactly one home
+   is reached and it lies in their hinted area; evidence alone makes a household of two or more.
+4. Household ids survive: each group keeps the id of the old household it overlaps most.
+
+Addresses compare on `Place`: the ingest address key (`region|postcode|line`) with unit words
+dropped and the line's words sorted, so "2/12 Smith St" and "Unit 2, 12 Smith St" are one home.
+A family name and a town never make a household: only a shared home or shared identifiers do.
+
+Example:
+    >>> at = lambda key, day: Sighting(datetime(2025, 1, day), key, "r" + key[-1] + str(day))
+    >>> ann = Resident("ann", (at("GB|AB12CD|1 high street", 1),), frozenset({"EMAIL:f@x.com"}))
+    >>> bob = Resident("bob", (at("GB|AB12CD|1 high st", 2),))
+    >>> kid = Resident("kid", (at("GB|AB12CD|", 3),), frozenset({"EMAIL:f@x.com"}))
+    >>> [group.members for group in decide([ann, bob, kid])]
+    [('ann', 'bob', 'kid')]
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+
+from service.normalize import normalize_address_line
+
+# Identifier kinds that hint at one household when several customers hold them: a landline (or a
+# parent's mobile on a child's card), a family email, an app device id. Devices a profile says it
+# uses count too (keys "DEVICE:<id>"). Loyalty cards and accounts are personal: they do not count.
+EVIDENCE_KINDS = ("PHONE", "EMAIL", "DEVICE_ID")
+# An identifier held by more live customers than this is a business line or a shared inbox, not a
+# family's: it links nobody. Households in real data rarely exceed 8 people.
+MAX_EVIDENCE_HOLDERS = 8
+# More live customers than this at one address is a care home, a campus or a parcel shop: no
+# household is made from the address alone (its customers may still join one through evidence).
+MAX_ADDRESS_MEMBERS = 12
+ADULT_AGE = 18
+ROLES = ("ADULT", "MINOR")
+# Words that only announce a unit number: "Flat 2", "Unit 2", "Apt 2" and "2/" are one flat.
+_UNIT_WORDS = frozenset({"flat", "unit", "apartment", "suite", "room", "no", "number"})
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+
+
+@dataclass(frozen=True, slots=True, order=True)
+class Place:
+    """An address as households compare it: an area (`region|postcode`) and the words of a line."""
+
+    area: str
+    line: tuple[str, ...] = ()
+
+    @property
+    def key(self) -> str | None:
+        """`region|postcode|words`, or None when only the area is known (it cannot place a home)."""
+        return f"{self.area}|{' '.join(self.line)}" if self.line else None
+
+    def refines(self, other: Place) -> bool:
+        """True when this place says everything `other` says (same area, at least its words)."""
+        return self.area == other.area and set(self.line) >= set(other.line)
+
+
+def place_of(address_key: str) -> Place:
+    """The `Place` of an ingest address key (`region|postcode-or-locality|normalised line`).
+
+    >>> place_of("AU|2000|unit 2 12 smith street") == place_of("AU|2000|2 12 smith street")
+    True
+    >>> place_of("GB|AB12CD|").key is None
+    True
+    """
+    region, _, rest = address_key.partition("|")
+    area, _, line = rest.partition("|")
+    words = (normalize_address_line(line) or "").split()
+    return Place(f"{region}|{area}", tuple(sorted(word for word in words if word not in _UNIT_WORDS)))
+
+
+@dataclass(frozen=True, slots=True)
+class Sighting:
+    """One record's address: when the record was observed, and the ingest address key."""
+
+    observed_at: datetime | None
+    address: str  # the ingest key of the (:Address) node
+    record: str  # the record key: breaks ties between records observed at the same moment
+
+    @property
+    def place(self) -> Place:
+        return place_of(self.address)
+
+
+@dataclass(frozen=True, slots=True)
+class Resident:
+    """What households need to know of one live customer."""
+
+    id: str
+    sightings: tuple[Sighting, ...] = ()
+    evidence: frozenset[str] = frozenset()  # keys of identifiers/devices shared with other customers
+    birth_date: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Home:
+    """Where a customer lives now: a place (with the address node it came from), or only a hint."""
+
+    place: Place | None  # None: unplaced
+    address: str | None = None  # the (:Address) key of the sighting that placed them
+    hint: str | None = None  # for the unplaced: the area of their latest address, if any
+
+
+def _moment(sighting: Sighting) -> datetime:
+    observed = sighting.observed_at
+    if observed is None:
+        return _EPOCH
+    return observed if observed.tzinfo is not None else observed.replace(tzinfo=UTC)
+
+
+def home_of(sightings: Iterable[Sighting]) -> Home:
+    """A customer's current home from the addresses on their records (rule 1 of the module doc)."""
+    # Newest first; a record without a time counts as oldest; the record key settles ties.
+    ordered = sorted(sightings, key=lambda s: s.record)
+    ordered.sort(key=_moment, reverse=True)
+    if not ordered:
+        return Home(None)
+    latest = ordered[0].place
+    # The most precise sighting consistent with the latest one, newest among equals.
+    best = max(
+        (s for s in ordered if s.place.line and s.place.refines(latest)),
+        key=lambda s: len(s.place.line),
+        default=None,
+    )
+    if best is None:
+        return Home(None, hint=latest.area)
+    return Home(best.place, address=best.address)
+
+
+@dataclass(frozen=True, slots=True)
+class Group:
+    """One household as decided: its members (sorted ids) and its home, if it has one."""
+
+    members: tuple[str, ...]
+    place: Place | None = None
+    address: str | None = None  # the (:Address) key most of its placed members were seen at
+
+
+def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS_MEMBERS) -> list[Group]:
+    """The households of `residents`, sorted by members; customers with none are left out.
+
+    `residents` must be closed: everyone sharing a home or evidence with an unplaced customer, and
+    everyone at the home of anyone in it, is in it. The result then does not depend on what else is
+    in the graph, nor on the order of `residents`, so deciding around one batch gives what deciding
+    the whole graph gives.
+    """
+    people = sorted({resident.id: resident for resident in residents}.values(), key=lambda r: r.id)
+    homes = {person.id: home_of(person.sightings) for person in people}
+    at_place: dict[Place, list[str]] = defaultdict(list)
+    for person in people:
+        place = homes[person.id].place
+        if place is not None:
+            at_place[place].append(person.id)
+    _refine(at_place, homes)
+    for place, ids in list(at_place.items()):
+        if len(ids) > max_address_members:
+            del at_place[place]
+            for customer in ids:
+                homes[customer] = Home(None, hint=place.area)
+    placed = {customer: place for place, ids in at_place.items() for customer in ids}
+
+    holders: dict[str, list[str]] = defaultdict(list)
+    for person in people:
+        for key in person.evidence:
+            holders[key].append(person.id)
+    linked: dict[str, set[str]] = defaultdict(set)
+    for ids in holders.values():
+        for customer in ids:
+            linked[customer].update(other for other in ids if other != customer)
+
+    members: dict[Place, list[str]] = {place: list(ids) for place, ids in at_place.items()}
+    floating: list[list[str]] = []
+    seen: set[str] = set()
+    for person in people:
+        if person.id in placed or person.id in seen:
+            continue
+        component = _unplaced_component(person.id, placed, linked, homes)
+        seen.update(component)
+        targets = {
+            placed[other]
+            for customer in component
+            for other in linked[customer]
+            if other in placed and homes[customer].hint in (None, placed[other].area)
+        }
+        if len(targets) == 1:
+            members[targets.pop()].extend(component)
+        elif not targets and len(component) > 1:
+            floating.append(component)
+        # Several homes reached: ambiguous (the grandmother sharing an email with two of her
+        # children's households), so no household rather than a guess.
+
+    groups = [Group(tuple(sorted(ids)), place, _address(place, ids, homes)) for place, ids in members.items()]
+    groups += [Group(tuple(sorted(ids))) for ids in floating]
+    return sorted(groups, key=lambda group: group.members)
+
+
+def _refine(at_place: dict[Place, list[str]], homes: dict[str, Home]) -> None:
+    """Moves the customers of a home written less precisely ("12 High St") to the one home known
+    that says more ("Flat 2, 12 High St"), when there is exactly one such home to choose."""
+    by_area: dict[str, list[Place]] = defaultdict(list)
+    for place in at_place:
+        by_area[place.area].append(place)
+    moves: dict[Place, Place] = {}
+    for places in by_area.values():
+        for place in places:
+            finer = [other for other in places if other != place and other.refines(place)]
+            finest = [one for one in finer if not any(o != one and o.refines(one) for o in finer)]
+            if len(finest) == 1:
+                moves[place] = finest[0]
+    for place, target in sorted(moves.items()):
+        for customer in at_place.pop(place):
+            at_place[target].append(customer)
+            homes[customer] = Home(target, homes[customer].address)
+
+
+def _unplaced_component(
+    start: str, placed: Mapping[str, Place], linked: Mapping[str, set[str]], homes: Mapping[str, Home]
+) -> list[str]:
+    """Unplaced customers reachable from `start` through evidence between compatible unplaced ones."""
+    component, todo = {start}, [start]
+    while todo:
+        customer = todo.pop()
+        hint = homes[customer].hint
+        for other in linked.get(customer, ()):
+            other_hint = homes[other].hint
+            compatible = hint is None or other_hint is None or hint == other_hint
+            if other not in placed and other not in component and compatible:
+                component.add(other)
+                todo.append(other)
+    return sorted(component)
+
+
+def _address(place: Place, ids: Sequence[str], homes: Mapping[str, Home]) -> str | None:
+    """The address node most placed members were seen at (spellings of one home may differ)."""
+    counts: dict[str, int] = defaultdict(int)
+    for customer in ids:
+        home = homes[customer]
+        if home.place == place and home.address is not None:
+            counts[home.address] += 1
+    return min(counts, key=lambda key: (-counts[key], key)) if counts else None
+
+
+def role_of(birth_date: str | None, today: date) -> str | None:
+    """ADULT from the 18th birthday on, MINOR before it, None when the birth date is unknown or unusable.
+
+    >>> today = date(2025, 6, 1)
+    >>> role_of("2007-06-01", today), role_of("2007-06-02", today), role_of(None, today)
+    ('ADULT', 'MINOR', None)
+    """
+    if not birth_date:
+        return None
+    try:
+        born = date.fromisoformat(birth_date[:10])
+    except ValueError:
+        return None
+    if born > today:
+        return None
+    # 29 February birthdays come of age on 1 March in common years.
+    age = today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+    return "ADULT" if age >= ADULT_AGE else "MINOR"
+
+
+@dataclass(frozen=True, slots=True)
+class HouseholdIds:
+    ids: dict[tuple[str, ...], str]  # group members -> the household id it keeps or gets
+    retired: tuple[str, ...] = field(default=())  # old household ids no group kept
+
+
+def assign_household_ids(
+    groups: Sequence[tuple[str, ...]],
+    current: Mapping[str, str],
+    created: Mapping[str, str],
+    new_id: Callable[[], str],
+) -> HouseholdIds:
+    """Each group keeps the id of the old household it shares most members with, unless a group
+    sharing more took it first; ties go to the older household, then the smaller id.
+
+    `current` maps customer id -> current household id; `created` household id -> creation time (ISO).
+
+    >>> assign_household_ids([("a", "b"), ("c",)], {"a": "h1", "b": "h1", "c": "h1"}, {"h1": "2025"},
+    ...                      new_id=lambda: "h-new")
+    HouseholdIds(ids={('a', 'b'): 'h1', ('c',): 'h-new'}, retired=())
+    """
+    overlaps: dict[tuple[tuple[str, ...], str], int] = defaultdict(int)
+    for group in groups:
+        for customer in group:
+            old = current.get(customer)
+            if old is not None:
+                overlaps[(group, old)] += 1
+    ranked = sorted(
+        overlaps.items(),
+        key=lambda item: (-item[1], -len(item[0][0]), created.get(item[0][1], ""), item[0][1], item[0][0]),
+    )
+    ids: dict[tuple[str, ...], str] = {}
+    taken: set[str] = set()
+    for (group, old), _ in ranked:
+        if group not in ids and old not in taken:
+            ids[group] = old
+            taken.add(old)
+    for group in sorted(groups, key=lambda members: (-len(members), members)):
+        if group not in ids:
+            ids[group] = new_id()
+    ordered = {group: ids[group] for group in groups}
+    retired = tuple(sorted(set(current.values()) - taken))
+    return HouseholdIds(ordered, retired)

@@ -1,0 +1,281 @@
+"""Households on a real graph: ingest, then `update_households` / `rebuild_households` / `household_context`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from neo4j import AsyncManagedTransaction
+
+from service.config import Settings
+from service.graph.database import Database
+from service.household_sync import household_context, rebuild_households, update_households
+from service.ingest import ingest_objects
+from service.resolution.model import MatchModel
+from tests.integration.graph_helpers import customer_of
+
+SMITH_ST = {"line1": "Unit 2, 12 Smith St", "locality": "Parramatta", "postcode": "2150", "country": "AU"}
+SMITH_ST_SHORT = {"line1": "2/12 Smith Street", "locality": "Parramatta", "postcode": "2150", "country": "AU"}
+OAK_RD = {"line1": "7 Oak Road", "locality": "Leeds", "postcode": "LS6 2AB", "country": "GB"}
+ELM_RD = {"line1": "19 Elm Road", "locality": "Leeds", "postcode": "LS6 3CD", "country": "GB"}
+ASH_RD = {"line1": "3 Ash Road", "locality": "Leeds", "postcode": "LS7 1EF", "country": "GB"}
+
+
+def person(source: str, source_id: str, given: str, family: str, **fields: Any) -> dict[str, Any]:
+    return {"source": source, "sourceId": source_id, "givenName": given, "familyName": family, **fields}
+
+
+def phone(value: str) -> dict[str, str]:
+    return {"kind": "PHONE", "value": value}
+
+
+def email(value: str) -> dict[str, str]:
+    return {"kind": "EMAIL", "value": value}
+
+
+async def load(database: Database, settings: Settings, profiles: Sequence[dict[str, Any]]) -> list[str]:
+    """Ingests profiles, then updates households around their customers as the ingest hook does."""
+    report = await ingest_objects(database, list(profiles), settings, MatchModel())
+    assert not report.rejected
+    touched = []
+    for profile in profiles:
+        customer = await customer_of(database, f"{profile['source']}:{profile['sourceId']}")
+        assert customer is not None
+        touched.append(customer)
+
+    async def work(tx: AsyncManagedTransaction) -> None:
+        await update_households(tx, touched)
+
+    await database.in_write_transaction(work)
+    return touched
+
+
+async def households(database: Database) -> dict[str, frozenset[str]]:
+    """Household id -> the record keys of its members (record keys, so tests need no customer ids)."""
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (r:SourceRecord)-[:BELONGS_TO]->(c:Customer)-[:MEMBER_OF]->(h:Household) "
+        "RETURN h.id AS id, collect(r.key) AS records"
+    )
+    return {record["id"]: frozenset(record["records"]) for record in records}
+
+
+async def grouping(database: Database) -> set[frozenset[str]]:
+    return set((await households(database)).values())
+
+
+async def household_of(database: Database, record_key: str) -> str | None:
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (:SourceRecord {key: $key})-[:BELONGS_TO]->(:Customer)-[:MEMBER_OF]->(h:Household) "
+        "RETURN h.id AS id",
+        key=record_key,
+    )
+    return records[0]["id"] if records else None
+
+
+FAMILY = [
+    person(
+        "crm",
+        "1",
+        "Maria",
+        "Okafor",
+        birthDate="1980-02-11",
+        address=SMITH_ST,
+        identifiers=[phone("+61 2 9633 1234"), phone("0412 555 001"), email("maria.okafor@example.com")],
+        observedAt="2025-01-10T09:00:00Z",
+    ),
+    person(
+        "webshop",
+        "W1",
+        "Chidi",
+        "Okafor",
+        birthDate="1978-07-30",
+        address=SMITH_ST_SHORT,
+        identifiers=[phone("(02) 9633 1234"), email("chidi.o@example.com")],
+        observedAt="2025-02-01T09:00:00Z",
+    ),
+    # The kids' club: the child's own card, the mother's mobile, a postcode at the till.
+    person(
+        "store",
+        "S1",
+        "Ada",
+        "Okafor",
+        birthDate="2016-05-05",
+        address={"postcode": "2150", "country": "AU"},
+        identifiers=[{"kind": "LOYALTY_ID", "value": "L-777"}, phone("0412 555 001")],
+        observedAt="2025-03-01T09:00:00Z",
+    ),
+]
+
+
+async def test_a_family_at_one_home_is_one_household_with_roles_and_address(
+    database: Database, settings: Settings
+) -> None:
+    await load(database, settings, FAMILY)
+    assert await grouping(database) == {frozenset({"crm:1", "webshop:W1", "store:S1"})}
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (c:Customer)-[m:MEMBER_OF]->(h:Household)-[:AT_ADDRESS]->(a:Address) "
+        "RETURN c.givenName AS name, m.role AS role, a.postcode AS postcode ORDER BY name"
+    )
+    assert [(r["name"], r["role"], r["postcode"]) for r in records] == [
+        ("Ada", "MINOR", "2150"),
+        ("Chidi", "ADULT", "2150"),
+        ("Maria", "ADULT", "2150"),
+    ]
+
+
+async def test_movers_leave_and_namesakes_in_one_town_stay_apart(database: Database, settings: Settings) -> None:
+    await load(
+        database,
+        settings,
+        [
+            person("crm", "10", "Tom", "Baker", birthDate="1970-01-01", address=OAK_RD,
+                   observedAt="2025-01-01T00:00:00Z"),
+            person("crm", "11", "Jane", "Baker", birthDate="1972-03-03", address=OAK_RD,
+                   observedAt="2025-01-01T00:00:00Z"),
+            # Jane's newer record: she moved to Elm Road, where Sam lives.
+            person("webshop", "W11", "Jane", "Baker", birthDate="1972-03-03", address=ELM_RD,
+                   identifiers=[email("jane.baker@example.com")], observedAt="2025-06-01T00:00:00Z"),
+            person("crm", "12", "Sam", "Reid", birthDate="1969-09-09", address=ELM_RD,
+                   observedAt="2025-02-01T00:00:00Z"),
+            # Another Tom Baker of Leeds, born the same year, at another address: not Tom's household.
+            person("crm", "13", "Tom", "Baker", birthDate="1970-11-20", address=ASH_RD,
+                   observedAt="2025-01-01T00:00:00Z"),
+        ],
+    )  # fmt: skip
+    assert await customer_of(database, "crm:11") == await customer_of(database, "webshop:W11")
+    assert await grouping(database) == {
+        frozenset({"crm:10"}),
+        frozenset({"crm:11", "webshop:W11", "crm:12"}),
+        frozenset({"crm:13"}),
+    }
+
+
+async def test_customers_without_an_address_join_only_an_unambiguous_household(
+    database: Database, settings: Settings
+) -> None:
+    await load(
+        database,
+        settings,
+        [
+            person("crm", "20", "Priya", "Shah", birthDate="1985-04-04", address=OAK_RD,
+                   identifiers=[email("the.shahs@example.com")]),
+            person("crm", "21", "Ravi", "Shah", birthDate="1984-08-08", address=OAK_RD),
+            # An app account on the family email, no address: joins the Shahs.
+            person("app", "A20", "Anika", "Shah", identifiers=[email("the.shahs@example.com")]),
+            # A grandmother sharing one email with the Shahs and a landline with her other son's home.
+            person("newsletter", "N21", "Kamala", "Shah",
+                   identifiers=[email("nani.shah@example.com")]),
+            person("crm", "22", "Arun", "Shah", birthDate="1988-01-01", address=ELM_RD,
+                   identifiers=[phone("0113 496 0001")]),
+            person("callcentre", "CC21", "Kamala", "Shah", identifiers=[phone("0113 496 0001"),
+                   email("nani.shah@example.com")]),
+            person("crm", "23", "Ravi", "Shah", birthDate="1984-08-08", address=OAK_RD,
+                   identifiers=[email("nani.shah@example.com")]),
+        ],
+    )  # fmt: skip
+    groups = await grouping(database)
+    assert any({"crm:20", "crm:21", "app:A20"} <= group for group in groups)
+    # Kamala reaches Oak Road (by email) and Elm Road (by landline): no household rather than a guess.
+    assert await household_of(database, "newsletter:N21") is None
+
+
+async def test_household_ids_survive_a_new_member_and_incremental_equals_rebuild(
+    database: Database, settings: Settings
+) -> None:
+    await load(database, settings, FAMILY[:1])
+    first = await household_of(database, "crm:1")
+    assert first is not None
+    await load(database, settings, FAMILY[1:2])
+    await load(database, settings, FAMILY[2:])
+    assert await household_of(database, "store:S1") == first
+    incremental = await households(database)
+    assert await rebuild_households(database) == 1
+    assert await households(database) == incremental
+
+
+async def test_a_merged_away_customer_is_no_member(database: Database, settings: Settings) -> None:
+    # Two records of one person that look like two people until a third links them.
+    await load(
+        database,
+        settings,
+        [
+            person("app", "A30", "Lena", "Novak", identifiers=[email("lena.novak@example.com")],
+                   address=OAK_RD),
+            person("callcentre", "CC30", "Lena", "Novak", identifiers=[phone("07700 900123")],
+                   address=ASH_RD),
+        ],
+    )  # fmt: skip
+    before = {await customer_of(database, "app:A30"), await customer_of(database, "callcentre:CC30")}
+    await load(
+        database,
+        settings,
+        [
+            person("crm", "30", "Lena", "Novak", birthDate="1990-10-10", address=ASH_RD,
+                   identifiers=[email("lena.novak@example.com"), phone("07700 900123")],
+                   observedAt="2025-05-05T00:00:00Z"),
+        ],
+    )  # fmt: skip
+    survivor = await customer_of(database, "crm:30")
+    assert len(before) == 2 and survivor in before, "the scenario needs a merge"
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (c:Customer)-[:MEMBER_OF]->(:Household) RETURN c.id AS id, c.mergedInto AS merged"
+    )
+    assert [(r["id"], r["merged"]) for r in records] == [(survivor, None)]
+    records, _, _ = await database.driver.execute_query("MATCH (h:Household) RETURN count(h) AS households")
+    assert records[0]["households"] == 1
+
+
+async def test_household_context_answers_in_one_round_trip(database: Database, settings: Settings) -> None:
+    family = [dict(profile) for profile in FAMILY]
+    family[0]["devices"] = [{"id": "tab-1", "kind": "TABLET"}]
+    family[1]["devices"] = [{"id": "tab-1", "kind": "TABLET"}]
+    family[0]["consents"] = [
+        {"channel": "EMAIL", "purpose": "MARKETING", "granted": True, "at": "2024-01-01T00:00:00Z"}
+    ]
+    family[1]["consents"] = [
+        {"channel": "EMAIL", "purpose": "MARKETING", "granted": True, "at": "2024-01-01T00:00:00Z"}
+    ]
+    withdrawal = person(
+        "newsletter",
+        "N1",
+        "Maria",
+        "Okafor",
+        identifiers=[email("maria.okafor@example.com")],
+        consents=[{"channel": "EMAIL", "purpose": "MARKETING", "granted": False, "at": "2025-01-01T00:00:00Z"}],
+    )
+    await load(database, settings, [*family, withdrawal])
+    interactions = [
+        {"type": "interaction", "source": "pos", "sourceId": "P1", "customer": {"source": "crm", "sourceId": "1"},
+         "channel": "STORE", "kind": "PURCHASE", "occurredAt": "2025-03-01T10:00:00Z", "value": 40.0},
+        {"type": "interaction", "source": "pos", "sourceId": "P2",
+         "customer": {"source": "webshop", "sourceId": "W1"},
+         "channel": "WEB", "kind": "PURCHASE", "occurredAt": "2025-03-02T10:00:00Z", "value": 2.5},
+        {"type": "interaction", "source": "cc", "sourceId": "T1", "customer": {"source": "crm", "sourceId": "1"},
+         "channel": "PHONE", "kind": "COMPLAINT", "occurredAt": "2025-03-03T10:00:00Z", "status": "OPEN"},
+        {"type": "interaction", "source": "cc", "sourceId": "T2", "customer": {"source": "crm", "sourceId": "1"},
+         "channel": "PHONE", "kind": "ENQUIRY", "occurredAt": "2025-03-04T10:00:00Z", "status": "RESOLVED"},
+    ]  # fmt: skip
+    await ingest_objects(database, interactions, settings, MatchModel())
+    household = await household_of(database, "crm:1")
+    assert household is not None
+    maria, chidi = await customer_of(database, "crm:1"), await customer_of(database, "webshop:W1")
+
+    queries = database.queries_run
+    context = await household_context(database, household)
+    assert database.queries_run == queries + 1
+    assert context is not None
+    members = {member["id"]: member for member in context["members"]}
+    assert len(members) == 3
+    assert context["value"] == 42.5
+    assert [issue["sourceId"] for issue in members[maria]["openIssues"]] == ["T1"]
+    assert members[chidi]["openIssues"] == []
+    assert [(c["channel"], c["purpose"], c["granted"]) for c in members[maria]["consents"]] == [
+        ("EMAIL", "MARKETING", False)
+    ]
+    assert [(c["granted"]) for c in members[chidi]["consents"]] == [True]
+    assert sorted(member["role"] for member in members.values()) == ["ADULT", "ADULT", "MINOR"]
+    shared = {(item["kind"], item["value"]) for item in context["sharedIdentifiers"]}
+    assert ("PHONE", "+61296331234") in shared and ("PHONE", "+61412555001") in shared
+    assert [device["id"] for device in context["sharedDevices"]] == ["tab-1"]
+    assert context["address"]["postcode"] == "2150"
+    assert await household_context(database, "hh_missing") is None
