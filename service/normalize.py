@@ -603,13 +603,16 @@ _DATE_PATTERNS: Final = (
     re.compile(r"(?P<y>\d{4})(?P<m>\d{2})(?P<d>\d{2})\Z"),
 )
 _EARLIEST_YEAR: Final = 1900
+# Dates systems type when they do not know one: real birthdays, but on no real customer's record.
+_PLACEHOLDER_DATES: Final = frozenset({date(1900, 1, 1), date(1901, 1, 1), date(1970, 1, 1)})
 
 
 def parse_birth_date(raw: str) -> str:
     """ISO `YYYY-MM-DD` of a birth date written in a common form; ValueError for anything unusable.
 
     Accepts 1956-04-09, 1956/04/09, 09/04/1956 (day first), 19560409 and ISO datetimes. Rejects
-    impossible days, dates in the future and dates before 1900 (placeholders such as 1800-01-01).
+    impossible days, dates in the future, dates before 1900 and the usual placeholders (1900-01-01,
+    1901-01-01, 1970-01-01).
 
     >>> parse_birth_date("1956-04-09T00:00:00Z")
     '1956-04-09'
@@ -632,6 +635,8 @@ def _birth_date(raw: str) -> str | _Invalid:
             break
         if day.year < _EARLIEST_YEAR:
             return _Invalid(f"not a valid date: {_shown(raw)} (before {_EARLIEST_YEAR})")
+        if day in _PLACEHOLDER_DATES:
+            return _Invalid(f"not a valid date: {_shown(raw)} (a placeholder)")
         if day > date.today():
             return _Invalid(f"not a valid date: {_shown(raw)} (in the future)")
         return day.isoformat()

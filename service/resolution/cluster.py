@@ -9,7 +9,12 @@ does not depend on input order), and two clusters merge only when
 - the clusters do not conflict: no record of one has a clearly different given name or birth date
   from a record of the other, unless a personal identifier is shared across them, and no
   cannot-link joins them (`guards.clusters_conflict`), and
-- the mean weight of all the scored pairs across the two clusters stays at the threshold or above.
+- no scored pair across the two clusters weighs less than `OPPOSED_WEIGHT`: the fields of the two
+  records, added up, say they are different people.
+
+Anti-chaining rests on evidence of a difference, not on missing evidence: a crm record (name, birth
+date, phone) and an app record (name, email) have only the name to compare, yet a webshop record
+holding the phone of one and the email of the other makes them one person.
 
 A link between records that disagree on a name or a date (it can only stand on a shared personal
 identifier, a national id) comes after every clean link: the clean records form the person first,
@@ -32,8 +37,9 @@ from dataclasses import dataclass
 
 from service.resolution.compare import PairScore
 
-import os
-CROSS_BOUND = float(os.environ.get("KB", "-5"))
+OPPOSED_WEIGHT = -8.0
+"""A cross pair weighing less than this (bits) is evidence of two people: a different family name,
+address and postcode, say. Clusters holding such a pair do not merge."""
 
 Conflict = Callable[[Sequence[str], Sequence[str]], bool]
 """Whether two clusters (their keys) must stay apart (`guards.clusters_conflict`)."""
@@ -109,7 +115,7 @@ def cluster(
         if members_a is members_b or partition.conflicting(a, b, conflict):
             continue
         score = scores[a, b]
-        if _opposed(members_a, members_b, scores, CROSS_BOUND):
+        if _opposed(members_a, members_b, scores, OPPOSED_WEIGHT):
             continue
         partition.merge(a, b)
         links.append(Link(a, b, score.weight, score.rule, score.evidence))

@@ -40,16 +40,9 @@ _NAME_DIFFERS = len(GIVEN_NAME.labels) - 1
 _BIRTH_DIFFERS = BIRTH_DATE.labels.index("same year")
 
 
-def _abbreviated(a: MatchRecord, b: MatchRecord) -> bool:
-    # "j" for "john" is an initial, not another name.
-    given_a, given_b = a.given_name or "", b.given_name or ""
-    return min(len(given_a), len(given_b)) == 1 and given_a[:1] == given_b[:1]
-
-
-def _reason(
-    given: int | None, family: int | None, birth: int | None, a: MatchRecord, b: MatchRecord
-) -> str | None:
-    if given == _NAME_DIFFERS and not _abbreviated(a, b):
+def _reason(given: int | None, family: int | None, birth: int | None) -> str | None:
+    # An initial ("j" for "john") is a loose agreement (`levels.initial_of`), never a different name.
+    if given == _NAME_DIFFERS:
         return "given names differ"
     if birth is not None and birth >= _BIRTH_DIFFERS:
         return "birth dates differ"
@@ -61,18 +54,18 @@ def _reason(
 
 def level_disagreement(pair_levels: Sequence[int | None], a: MatchRecord, b: MatchRecord) -> str | None:
     """`disagreement` of an aligned pair (`levels.align`) whose `levels` are already known."""
-    return _reason(pair_levels[_GIVEN], pair_levels[_FAMILY], pair_levels[_BIRTH], a, b)
+    return _reason(pair_levels[_GIVEN], pair_levels[_FAMILY], pair_levels[_BIRTH])
 
 
 def disagreement(a: MatchRecord, b: MatchRecord) -> str | None:
     """Why a and b look like different people ("given names differ", ...), or None."""
     a, b = align(a, b)
-    return _reason(GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b), a, b)
+    return _reason(GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b))
 
 
 def _person_conflict(a: MatchRecord, b: MatchRecord) -> str | None:
     a, b = align(a, b)
-    return _reason(GIVEN_NAME.level(a, b), None, BIRTH_DATE.level(a, b), a, b)
+    return _reason(GIVEN_NAME.level(a, b), None, BIRTH_DATE.level(a, b))
 
 
 def _personal(records: Iterable[MatchRecord], personal_kinds: Collection[str]) -> set[str]:

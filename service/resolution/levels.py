@@ -60,15 +60,36 @@ def _jaro_winkler(a: str, b: str) -> float:
     return JaroWinkler.similarity(a, b)
 
 
+def _compact(text: str) -> str:
+    return "".join(ch for ch in text if ch.isalnum())
+
+
+def _display_name(a: MatchRecord, b: MatchRecord) -> bool:
+    """Whether a's given name, with no family name beside it, is b's full name run together.
+
+    A social profile's display name ("steverogers") lands in the given name: it is Steve Rogers.
+    """
+    if a.family_name or not a.given_name or not b.given_name or not b.family_name:
+        return False
+    full = _compact(b.given_name + b.family_name)
+    return len(a.given_name) > len(b.given_name) and _jaro_winkler(_compact(a.given_name), full) >= 0.90
+
+
 def _given_similarity(a: MatchRecord, b: MatchRecord) -> float | None:
     """1.0 for the same name or nickname, else the better Jaro-Winkler of as-written and canonical."""
     given_a, given_b = a.given_name or a.given_canonical, b.given_name or b.given_canonical
     if not given_a or not given_b:
         return None
     canonical_a, canonical_b = a.given_canonical or given_a, b.given_canonical or given_b
-    if given_a == given_b or canonical_a == canonical_b:
+    if given_a == given_b or canonical_a == canonical_b or _display_name(a, b) or _display_name(b, a):
         return 1.0
     return max(_jaro_winkler(given_a, given_b), _jaro_winkler(canonical_a, canonical_b))
+
+
+def initial_of(a: MatchRecord, b: MatchRecord) -> bool:
+    """Whether one given name is a single letter, the initial of the other ("j" for "john")."""
+    given_a, given_b = a.given_name or "", b.given_name or ""
+    return bool(given_a and given_b) and min(len(given_a), len(given_b)) == 1 and given_a[0] == given_b[0]
 
 
 def _names_swapped(a: MatchRecord, b: MatchRecord) -> bool:
@@ -90,6 +111,10 @@ def orient(a: MatchRecord, b: MatchRecord) -> MatchRecord:
     return replace(b, given_name=b.family_name, given_canonical=b.family_name, family_name=b.given_name)
 
 
+_INITIAL = 2
+"""The given-name level of an initial and the name it stands for: the loosest agreement."""
+
+
 def _similarity_level(score: float, cutoffs: tuple[float, ...]) -> int:
     for index, cutoff in enumerate(cutoffs):
         if score >= cutoff:
@@ -99,7 +124,12 @@ def _similarity_level(score: float, cutoffs: tuple[float, ...]) -> int:
 
 def _given_level(a: MatchRecord, b: MatchRecord) -> int | None:
     score = _given_similarity(a, b)
-    return None if score is None else _similarity_level(score, (1.0, 0.92, 0.80))
+    if score is None:
+        return None
+    if initial_of(a, b):
+        # An initial agrees with the name it stands for, but weakly: many names share a first letter.
+        return _INITIAL
+    return _similarity_level(score, (1.0, 0.92, 0.80))
 
 
 def _family_level(a: MatchRecord, b: MatchRecord) -> int | None:
@@ -205,7 +235,7 @@ def _identifier_level(kind: str, near_level: bool) -> Level:
 
 _NAME_LABELS = ("exact", "jw>=0.92", "jw>=0.80", "differs")
 
-GIVEN_NAME = Comparison("givenName", _NAME_LABELS, _given_level)
+GIVEN_NAME = Comparison("givenName", ("exact", "jw>=0.92", "jw>=0.80 or initial", "differs"), _given_level)
 FAMILY_NAME = Comparison("familyName", _NAME_LABELS, _family_level)
 BIRTH_DATE = Comparison("birthDate", ("exact", "typo", "same year", "differs"), _birth_level)
 ADDRESS = Comparison("address", ("exact", "ratio>=90", "ratio>=70", "differs"), _address_level)

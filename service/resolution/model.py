@@ -28,6 +28,9 @@ from dataclasses import dataclass, field, replace
 from service.resolution.levels import COMPARISONS, STRONG_KINDS, WEAK_KINDS, levels
 from service.resolution.record import MatchRecord
 
+ISSUED_KINDS = ("LOYALTY_ID", "ACCOUNT_ID")
+"""Identifier kinds a business issues in sequence, rather than a person types."""
+
 _IDENTIFIER_M: Mapping[str, tuple[float, float, float]] = {
     # shared, near (one edit), differs. People keep several emails and phones, so two records of
     # one person often hold different ones; a national id is one per person, typos aside.
@@ -62,6 +65,9 @@ DEFAULT_U: Mapping[str, tuple[float, ...]] = {
     "postcode": (0.005, 0.02, 0.975),
     "gender": (0.5, 0.5),
     **{kind: (0.000001, 0.00001, 0.999989) for kind in STRONG_KINDS},
+    # Loyalty cards and accounts are numbered in sequence: a household signing up together holds
+    # neighbouring numbers, so a near one says little more than "the same household".
+    **{kind: (0.000001, 0.002, 0.997999) for kind in ISSUED_KINDS},
     **{kind: (0.00001, 0.99999) for kind in WEAK_KINDS},
 }
 """u per level before any estimate: a population of some 100,000 people; `estimate_u` refines it."""

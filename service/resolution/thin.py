@@ -6,12 +6,17 @@ cluster that holds its identifiers. When the identifiers lead to two clusters (a
 spouses), the group stays on its own: it cannot say which of them it is. Weak identifiers (devices,
 cookies) never attach anything.
 
+An email that reads as a household's mailbox ("thesmiths@", "smithfamily@", "smith.home@",
+"annandtom@" for Ann) is another person's as likely as its holder's: a spouse may sign up with it and
+hold it nowhere else. A thin record never follows one.
+
 Example: a call logged against PHONE:+61412345678 joins Ann when Ann's two records are the only
 named holders of that number, and stays on its own when Ann and her husband both hold it.
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
@@ -29,6 +34,23 @@ def is_thin(r: MatchRecord) -> bool:
 
 def _strong(identifiers: frozenset[str]) -> list[str]:
     return sorted(key for key in identifiers if key.partition(":")[0] in STRONG_KINDS)
+
+
+def household_mailbox(identifier: str, holders: Sequence[MatchRecord]) -> bool:
+    """Whether `identifier` is an email named for a household rather than for one of its `holders`."""
+    kind, _, value = identifier.partition(":")
+    if kind != "EMAIL":
+        return False
+    local = "".join(ch for ch in value.partition("@")[0] if ch.isalpha() or ch == ".")
+    if "family" in local or local.endswith("home") or re.fullmatch(r"the[a-z]{3,}s", local):
+        return True
+    # "annandtom": two given names, one of them a holder's.
+    given = {r.given_name for r in holders if r.given_name and len(r.given_name) > 1}
+    local = local.replace(".", "")
+    for at in range(2, len(local) - 4):
+        if local.startswith("and", at) and (local[:at] in given or local[at + 3 :] in given):
+            return True
+    return False
 
 
 def attach_thin(
@@ -66,6 +88,9 @@ def attach_thin(
         targets: dict[str, tuple[str, str, str]] = {}
         for thin_key in group:
             for identifier in _strong(records[thin_key].identifiers):
+                named = [records[key] for key in holders[identifier] if key not in thin_keys]
+                if household_mailbox(identifier, named):
+                    continue
                 for holder in holders[identifier]:
                     if holder not in thin_keys:
                         targets.setdefault(min(partition.members(holder)), (thin_key, holder, identifier))

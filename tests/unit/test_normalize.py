@@ -506,7 +506,7 @@ def test_ambiguous_nickname_table_is_refused() -> None:
         ("1956-04-09T00:00:00Z", "1956-04-09"),
         ("1956-04-09 13:45:00", "1956-04-09"),
         (" 2000-02-29 ", "2000-02-29"),
-        ("1900-01-01", "1900-01-01"),
+        ("1900-01-02", "1900-01-02"),
     ],
 )
 def test_parse_birth_date(raw: str, expected: str) -> None:
@@ -799,3 +799,9 @@ def test_normalize_profile_address(address: dict[str, str], key: str | None, lin
     result = normalize_profile(_profile(address=address), "GB")
     assert result.address_key == key
     assert result.match.address == line
+
+
+@pytest.mark.parametrize("raw", ["1900-01-01", "01/01/1901", "1970-01-01"])
+def test_parse_birth_date_rejects_placeholder_dates(raw: str) -> None:
+    with pytest.raises(ValueError, match=r"\(a placeholder\)$"):
+        parse_birth_date(raw)

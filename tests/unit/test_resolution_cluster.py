@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from service.resolution.cluster import Conflict, cluster
+from service.resolution.cluster import OPPOSED_WEIGHT, Conflict, cluster
 from service.resolution.compare import PairScore
 
 THRESHOLD = 20.0
@@ -44,11 +44,18 @@ def test_a_chain_does_not_glue_conflicting_records() -> None:
     assert partition.clusters() == [("a", "b", "c")]
 
 
-def test_a_weak_cluster_average_blocks_the_merge() -> None:
-    # C is close to A but far from B: the mean of the cross pairs (C-A, C-B) is below the threshold.
-    scores = {("a", "b"): score(40.0), ("a", "c"): score(25.0), ("b", "c"): score(-5.0)}
+def test_a_cross_pair_that_says_two_people_blocks_the_merge() -> None:
+    # C is close to A but B's fields, added up, say C is someone else.
+    scores = {("a", "b"): score(40.0), ("a", "c"): score(25.0), ("b", "c"): score(OPPOSED_WEIGHT - 1)}
     partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
     assert partition.clusters() == [("a", "b"), ("c",)]
+
+
+def test_a_cross_pair_with_little_to_compare_does_not_block_the_merge() -> None:
+    # B and C share only a name (a weak but positive weight): nothing says they are two people.
+    scores = {("a", "b"): score(40.0), ("a", "c"): score(25.0), ("b", "c"): score(11.0)}
+    partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    assert partition.clusters() == [("a", "b", "c")]
 
 
 def test_links_span_each_cluster() -> None:

@@ -148,6 +148,54 @@ def test_a_married_name_keeps_the_shared_email() -> None:
     assert resolution.links[0].rule == "IDENTIFIER:EMAIL"
 
 
+def test_records_that_share_few_fields_join_through_a_third() -> None:
+    # crm and app have only the name in common, but nothing disagrees: the webshop record holds the
+    # crm record's phone and the app record's email.
+    crm = person("crm:1", "noah", "hall", "1990-10-05", ids=("PHONE:+447700900123",))
+    web = person("web:1", "noah", "hall", ids=("PHONE:+447700900123", "EMAIL:noah@x.com"))
+    app = person("app:1", "noah", "hall", ids=("EMAIL:noah@x.com",))
+    assert run([crm, web, app]).clusters == [("app:1", "crm:1", "web:1")]
+
+
+def test_a_married_name_with_the_same_phone_and_a_third_record() -> None:
+    maiden = person(
+        "call:1", "harper", "mitchell", "1998-08-12", postcode="HG135LN", ids=("PHONE:+447804925697",)
+    )
+    married = person(
+        "crm:1",
+        "harper",
+        "davies",
+        "1998-08-12",
+        postcode="HG132SB",
+        ids=("PHONE:+447804925697", "EMAIL:hd@x.com"),
+    )
+    web = person("web:1", "harper", "davies", ids=("EMAIL:hd@x.com",))
+    assert run([maiden, married, web]).clusters == [("call:1", "crm:1", "web:1")]
+
+
+def test_a_display_name_is_the_full_name_run_together() -> None:
+    app = person("app:1", "steve", "rogers", ids=("EMAIL:steve@x.com",))
+    social = person("social:1", "steverogers", ids=("EMAIL:steve@x.com",))
+    assert run([app, social]).clusters == [("app:1", "social:1")]
+
+
+def test_an_initial_is_compatible_with_the_name_it_stands_for() -> None:
+    crm = person("crm:1", "isla", "stevens", "1990-10-05", postcode="E44XT", ids=("LOYALTY_ID:633707649754",))
+    store = person("store:1", "i", "stevens", postcode="E44XT", ids=("LOYALTY_ID:633707649754",))
+    other = person("store:2", "m", "stevens", postcode="E44XT", ids=("LOYALTY_ID:633707649754",))
+    assert together(run([crm, store]), "crm:1", "store:1")
+    assert not together(run([crm, other]), "crm:1", "store:2")
+
+
+def test_a_thin_record_does_not_follow_a_household_mailbox() -> None:
+    # One named holder, but the address is the family's: the spouse may have signed up with it.
+    oscar = person("crm:1", "oscar", "simpson", ids=("EMAIL:murphy.home@x.com",))
+    for mailbox in ("murphy.home@x.com", "thesimpsons@x.com", "simpsonfamily@x.com", "oscarandmia@x.com"):
+        holder = replace(oscar, identifiers=frozenset({f"EMAIL:{mailbox}"}))
+        thin = person("news:1", ids=(f"EMAIL:{mailbox}",))
+        assert run([holder, thin]).clusters == [("crm:1",), ("news:1",)], mailbox
+
+
 def test_a_thin_record_ignores_a_crowded_identifier() -> None:
     ann = person("crm:1", "ann", "green", ids=("PHONE:+61300000000",))
     thin = person("call:T-1", ids=("PHONE:+61300000000",))
