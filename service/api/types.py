@@ -51,6 +51,14 @@ def iso(value: Any) -> str | None:
     return None if value is None else str(value.iso_format() if hasattr(value, "iso_format") else value)
 
 
+async def _existing_customer(info: Info[Context, None], customer_id: str) -> Customer:
+    """A customer the row being answered points at; it can only be missing if it was erased meanwhile."""
+    found = await info.context.customers.load(customer_id)
+    if found is None:
+        raise LookupError(f"customer {customer_id} vanished while answering")
+    return found
+
+
 @strawberry.type
 class PageInfo:
     has_next_page: bool
@@ -79,10 +87,7 @@ class SourceRecord:
     async def customer(
         self, info: Info[Context, None]
     ) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
-        found = await info.context.customers.load(self.customer_id)
-        if found is None:
-            raise LookupError(f"customer {self.customer_id} vanished while answering")
-        return found
+        return await _existing_customer(info, self.customer_id)
 
 
 @strawberry.type
@@ -155,10 +160,7 @@ class Relationship:
     async def customer(
         self, info: Info[Context, None]
     ) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
-        found = await info.context.customers.load(self.customer_id)
-        if found is None:
-            raise LookupError(f"customer {self.customer_id} vanished while answering")
-        return found
+        return await _existing_customer(info, self.customer_id)
 
 
 @strawberry.type

@@ -4,30 +4,9 @@ from __future__ import annotations
 
 import re
 
-from service.resolution import BLOCKING_KEYS, MatchRecord, blocking_keys
+from service.resolution import BLOCKING_KEYS, blocking_keys
 from service.resolution.blocking import MAX_BLOCK, candidate_pairs
-
-
-def person(
-    key: str,
-    given: str | None = None,
-    family: str | None = None,
-    birth: str | None = None,
-    *,
-    canonical: str | None = None,
-    postcode: str | None = None,
-    ids: tuple[str, ...] = (),
-) -> MatchRecord:
-    return MatchRecord(
-        key,
-        given_name=given,
-        given_canonical=canonical or given,
-        family_name=family,
-        birth_date=birth,
-        postcode=postcode,
-        identifiers=frozenset(ids),
-    )
-
+from tests.unit.match_records import person
 
 FULL = person("crm:1", "bob", "smith", "1956-04-09", canonical="robert", postcode="2119")
 

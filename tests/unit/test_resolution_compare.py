@@ -11,36 +11,10 @@ from service.resolution import MatchModel, MatchRecord, compare, estimate_u, fam
 from service.resolution.guards import definite_conflict, disagreement
 from service.resolution.levels import BIRTH_DATE, levels
 from service.resolution.model import WEAK_MAX_WEIGHT, ComparisonParams
+from tests.unit.match_records import person
 
 MODEL = MatchModel()
 NO_TF: dict[str, float] = {}
-
-
-def person(
-    key: str,
-    given: str | None = None,
-    family: str | None = None,
-    birth: str | None = None,
-    *,
-    canonical: str | None = None,
-    address: str | None = None,
-    locality: str | None = None,
-    postcode: str | None = None,
-    gender: str | None = None,
-    ids: tuple[str, ...] = (),
-) -> MatchRecord:
-    return MatchRecord(
-        key,
-        given_name=given,
-        given_canonical=canonical or given,
-        family_name=family,
-        birth_date=birth,
-        gender=gender,
-        address=address,
-        locality=locality,
-        postcode=postcode,
-        identifiers=frozenset(ids),
-    )
 
 
 def evidence_for(score_evidence: tuple[str, ...], name: str) -> str:

@@ -8,33 +8,9 @@ from dataclasses import replace
 import pytest
 
 from service.resolution import MatchModel, MatchRecord, Resolution, family_name_frequencies, resolve
+from tests.unit.match_records import person
 
 MODEL = MatchModel()
-
-
-def person(
-    key: str,
-    given: str | None = None,
-    family: str | None = None,
-    birth: str | None = None,
-    *,
-    canonical: str | None = None,
-    address: str | None = None,
-    locality: str | None = None,
-    postcode: str | None = None,
-    ids: tuple[str, ...] = (),
-) -> MatchRecord:
-    return MatchRecord(
-        key,
-        given_name=given,
-        given_canonical=canonical or given,
-        family_name=family,
-        birth_date=birth,
-        address=address,
-        locality=locality,
-        postcode=postcode,
-        identifiers=frozenset(ids),
-    )
 
 
 def at_home(key: str, given: str, birth: str | None, *ids: str, family: str = "green") -> MatchRecord:
