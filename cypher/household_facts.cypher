@@ -5,9 +5,11 @@
 // other live customers, with every live holder, when no more than $maxHolders customers hold them;
 // anything on more than $maxRecords records is skipped without counting its holders.
 // params: $ids (list of customer ids), $kinds (identifier kinds), $maxHolders (int), $maxRecords (int)
+// `mergedMembers` are customers merged into this one that still hold a membership, so a caller
+// that only names survivors still retires them.
 // returns: id, merged (bool), survivor (id or null), birthDate, household (id or null),
-//          householdCreated, householdMembers (ids), sightings [{observedAt, record, address}],
-//          evidence [{key, holders (ids)}]
+//          householdCreated, householdMembers (ids), mergedMembers (ids),
+//          sightings [{observedAt, record, address}], evidence [{key, holders (ids)}]
 UNWIND $ids AS requested
 MATCH (c:Customer {id: requested})
 OPTIONAL MATCH (c)-[:MERGED_INTO*1..20]->(survivor:Customer)
@@ -41,6 +43,11 @@ CALL (c) {
 RETURN c.id AS id, c.mergedInto IS NOT NULL AS merged, survivor.id AS survivor, c.birthDate AS birthDate,
        h.id AS household, toString(h.createdAt) AS householdCreated,
        COLLECT { MATCH (member:Customer)-[:MEMBER_OF]->(h) RETURN member.id } AS householdMembers,
+       COLLECT {
+         MATCH (old:Customer)-[:MERGED_INTO*1..20]->(c)
+         WHERE EXISTS { (old)-[:MEMBER_OF]->(:Household) }
+         RETURN DISTINCT old.id
+       } AS mergedMembers,
        COLLECT {
          MATCH (c)<-[:BELONGS_TO]-(r:SourceRecord)-[:AT_ADDRESS]->(a:Address)
          RETURN {observedAt: r.observedAt, record: r.key, address: a.key}

@@ -73,6 +73,7 @@ class _Facts:
     household_created: str | None
     co_members: tuple[str, ...]
     neighbours: frozenset[str]
+    merged_members: tuple[str, ...]
 
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> _Facts:
@@ -98,6 +99,7 @@ class _Facts:
             household_created=row["householdCreated"],
             co_members=tuple(row["householdMembers"]),
             neighbours=frozenset(neighbours),
+            merged_members=tuple(row["mergedMembers"]),
         )
 
 
@@ -111,8 +113,9 @@ class _Neighbourhood:
     """The customers whose households must be decided together with some seeds.
 
     Closed under: a live customer's current household co-members, everyone sharing evidence with
-    them, and everyone whose current home is or overlaps theirs. Merged-away ids are `retired`:
-    they lose their membership and lead to their survivor.
+    them, and everyone whose current home is or overlaps theirs. Merged-away ids (named, or merged
+    into a member and still holding a membership) are `retired`: they lose their membership and
+    lead to their survivor.
     """
 
     tx: AsyncManagedTransaction
@@ -166,6 +169,7 @@ class _Neighbourhood:
             for found in joined:
                 follow.update(found.co_members)
                 follow.update(found.neighbours)
+                follow.update(found.merged_members)
             follow.update(await self._same_homes(joined))
             frontier = follow - self.members - self.retired
 

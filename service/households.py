@@ -198,7 +198,9 @@ def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS
             if other in placed and homes[customer].hint in (None, placed[other].area)
         }
         if len(targets) == 1:
-            members[targets.pop()].extend(component)
+            target = targets.pop()
+            # Someone whose own latest address is in another area does not follow the others in.
+            members[target].extend(c for c in component if homes[c].hint in (None, target.area))
         elif not targets and len(component) > 1:
             floating.append(component)
         # Several homes reached: ambiguous (the grandmother sharing an email with two of her
