@@ -191,8 +191,8 @@ async def measure(load_households: int, samples: int, seconds: float) -> None:
         f"service/raw = {service_ms / raw_ms:.2f} (target <= 1.5)"
     )
     print(
-        f"where the time goes: {neo4j_seconds / (sum(latencies) / 1000):.0%} of service time waiting for Neo4j, "
-        "the rest in GraphQL parsing, validation, resolvers and JSON"
+        f"where the time goes: {neo4j_seconds / (sum(latencies) / 1000):.0%} of service time waiting for "
+        "Neo4j, the rest in GraphQL parsing, validation, resolvers and JSON"
     )
     done, elapsed = await concurrent_clients(ids, 16, seconds)
     print(
