@@ -4,12 +4,14 @@
 // Evidence lists the identifiers of $kinds (junk never) and the devices the customer shares with
 // other live customers, with every live holder, when no more than $maxHolders customers hold them;
 // anything on more than $maxRecords records is skipped without counting its holders.
-// params: $ids (list of customer ids), $kinds (identifier kinds), $maxHolders (int), $maxRecords (int)
+// `relatives` are the live customers tied to this one by a relationship of $relativeKinds, either way.
+// params: $ids (list of customer ids), $kinds (identifier kinds), $maxHolders (int), $maxRecords (int),
+//         $relativeKinds (relationship kinds)
 // `mergedMembers` are customers merged into this one that still hold a membership, so a caller
 // that only names survivors still retires them.
 // returns: id, merged (bool), survivor (id or null), birthDate, household (id or null),
 //          householdCreated, householdMembers (ids), mergedMembers (ids),
-//          sightings [{observedAt, record, address}], evidence [{key, holders (ids)}]
+//          sightings [{observedAt, record, address}], evidence [{key, holders (ids)}], relatives (ids)
 UNWIND $ids AS requested
 MATCH (c:Customer {id: requested})
 OPTIONAL MATCH (c)-[:MERGED_INTO*1..20]->(survivor:Customer)
@@ -52,4 +54,9 @@ RETURN c.id AS id, c.mergedInto IS NOT NULL AS merged, survivor.id AS survivor, 
          MATCH (c)<-[:BELONGS_TO]-(r:SourceRecord)-[:AT_ADDRESS]->(a:Address)
          RETURN {observedAt: r.observedAt, record: r.key, address: a.key}
        } AS sightings,
-       identifiers + devices AS evidence
+       identifiers + devices AS evidence,
+       COLLECT {
+         MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[tie:RELATES_TO]-(:SourceRecord)-[:BELONGS_TO]->(other:Customer)
+         WHERE tie.kind IN $relativeKinds AND other <> c AND other.mergedInto IS NULL
+         RETURN DISTINCT other.id
+       } AS relatives

@@ -1,12 +1,12 @@
-// resolution_neighbourhood: the records to resolve together with the given dirty ones.
-// That is the dirty records themselves, their candidates (records sharing a usable identifier or
+// resolution_neighbourhood: the records one hop from the given ones, to be resolved together.
+// That is the records themselves, their candidates (records sharing a usable identifier or
 // a blocking key, unless that identifier or block is too common to mean anything), and every record
 // of the customers those belong to, so a cluster is always decided whole.
-// params: $keys (list of record keys; those not dirty are skipped), $maxBlock (int)
+// params: $keys (list of record keys), $onlyDirty (bool: skip keys not flagged dirty), $maxBlock (int)
 // returns: key
 UNWIND $keys AS seedKey
 MATCH (seed:SourceRecord {key: seedKey})
-WHERE seed.dirty AND NOT seed.pending
+WHERE (seed.dirty OR NOT $onlyDirty) AND NOT seed.pending
 CALL (seed) {
   MATCH (seed)-[:HAS_IDENTIFIER]->(i:Identifier)<-[:HAS_IDENTIFIER]-(o:SourceRecord)
   WHERE NOT i.junk AND COUNT { (i)<-[:HAS_IDENTIFIER]-() } <= $maxBlock

@@ -35,6 +35,7 @@ from service.graph.database import Database
 from service.households import (
     EVIDENCE_KINDS,
     MAX_EVIDENCE_HOLDERS,
+    RELATIVE_KINDS,
     Home,
     Place,
     Resident,
@@ -87,6 +88,7 @@ class _Facts:
             sightings,
             frozenset(item["key"] for item in evidence),
             row["birthDate"],
+            frozenset(row["relatives"]),
         )
         neighbours = {holder for item in evidence for holder in item["holders"]} - {row["id"]}
         return cls(
@@ -112,10 +114,10 @@ def _related(one: Place, other: Place) -> bool:
 class _Neighbourhood:
     """The customers whose households must be decided together with some seeds.
 
-    Closed under: a live customer's current household co-members, everyone sharing evidence with
-    them, and everyone whose current home is or overlaps theirs. Merged-away ids (named, or merged
-    into a member and still holding a membership) are `retired`: they lose their membership and
-    lead to their survivor.
+    Closed under: a live customer's current household co-members, everyone sharing evidence or a
+    family tie with them, and everyone whose current home is or overlaps theirs. Merged-away ids
+    (named, or merged into a member and still holding a membership) are `retired`: they lose their
+    membership and lead to their survivor.
     """
 
     tx: AsyncManagedTransaction
@@ -134,6 +136,7 @@ class _Neighbourhood:
                 kinds=list(EVIDENCE_KINDS),
                 maxHolders=MAX_EVIDENCE_HOLDERS,
                 maxRecords=MAX_EVIDENCE_RECORDS,
+                relativeKinds=list(RELATIVE_KINDS),
             )
             for row in rows:
                 self.facts[row["id"]] = _Facts.from_row(row)
@@ -170,6 +173,7 @@ class _Neighbourhood:
                 follow.update(found.co_members)
                 follow.update(found.neighbours)
                 follow.update(found.merged_members)
+                follow.update(found.resident.relatives)
             follow.update(await self._same_homes(joined))
             frontier = follow - self.members - self.retired
 

@@ -7,11 +7,14 @@ The rules, in order:
    when it does not contradict it: a till's "postcode only" or "12 High St" after the CRM's
    "Flat 2, 12 High St" still means flat 2. A latest address that contradicts every precise one
    (a new postcode, no street) leaves the customer *unplaced*, with that area as a hint.
-2. Customers at the same home form one household (flatmates and twins included); two homes never
-   merge, whatever they share: the grown-up son who moved out still shares the family email.
+2. Customers at the same home form one household (flatmates and twins included). A home written
+   without its flat ("12 High St") is the one flat known in that building, when only one is known.
+   Two homes never merge, whatever they share: the son who moved out still has the family email.
 3. Unplaced customers join the household of the people they share household evidence with (a
    phone, an email, a device), through chains of other unplaced customers, when exactly one home
-   is reached and it lies in their hinted area; evidence alone makes a household of two or more.
+   is reached and it lies in their hinted area. When shared identifiers reach no home, a declared
+   FAMILY relationship to the people of exactly one home does. Evidence alone (no home anywhere)
+   makes a household of two or more; several homes reached make none: no guessing.
 4. Household ids survive: each group keeps the id of the old household it overlaps most.
 
 Addresses compare on `Place`: the ingest address key (`region|postcode|line`) with unit words
@@ -33,6 +36,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import lru_cache
 
 from service.normalize import normalize_address_line
 
@@ -40,6 +44,9 @@ from service.normalize import normalize_address_line
 # parent's mobile on a child's card), a family email, an app device id. Devices a profile says it
 # uses count too (keys "DEVICE:<id>"). Loyalty cards and accounts are personal: they do not count.
 EVIDENCE_KINDS = ("PHONE", "EMAIL", "DEVICE_ID")
+# Relationship kinds that may place a customer with no address of their own (rule 3): relatives
+# often live apart, so these count only when shared identifiers place the customer nowhere.
+RELATIVE_KINDS = ("FAMILY",)
 # An identifier held by more live customers than this is a business line or a shared inbox, not a
 # family's: it links nobody. Households in real data rarely exceed 8 people.
 MAX_EVIDENCE_HOLDERS = 8
@@ -48,40 +55,79 @@ MAX_EVIDENCE_HOLDERS = 8
 MAX_ADDRESS_MEMBERS = 12
 ADULT_AGE = 18
 ROLES = ("ADULT", "MINOR")
-# Words that only announce a unit number: "Flat 2", "Unit 2", "Apt 2" and "2/" are one flat.
-_UNIT_WORDS = frozenset({"flat", "unit", "apartment", "suite", "room", "no", "number"})
+# Words that announce a unit within a building: "Flat 2", "Unit 2", "Apt 2" ("apartment" once
+# normalised) and the "2/" of "2/12 Smith St" are all flat 2 of number 12.
+_UNIT_WORDS = frozenset({"flat", "unit", "apartment", "suite", "room", "level", "floor", "shop"})
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 
 
 @dataclass(frozen=True, slots=True, order=True)
 class Place:
-    """An address as households compare it: an area (`region|postcode`) and the words of a line."""
+    """An address as households compare it: an area (`region|postcode`), a building (house number
+    and street, as normalised) and a unit within it ("2" for Flat 2), each possibly unknown."""
 
     area: str
-    line: tuple[str, ...] = ()
+    building: tuple[str, ...] = ()
+    unit: tuple[str, ...] = ()
 
     @property
     def key(self) -> str | None:
-        """`region|postcode|words`, or None when only the area is known (it cannot place a home)."""
-        return f"{self.area}|{' '.join(self.line)}" if self.line else None
+        """`region|postcode|building|unit`, or None when only the area is known (no home in it)."""
+        return f"{self.area}|{' '.join(self.building)}|{' '.join(self.unit)}" if self.building else None
+
+    @property
+    def precision(self) -> int:
+        """0: an area only; 1: a building; 2: a unit in a building."""
+        return 0 if not self.building else 1 if not self.unit else 2
 
     def refines(self, other: Place) -> bool:
-        """True when this place says everything `other` says (same area, at least its words)."""
-        return self.area == other.area and set(self.line) >= set(other.line)
+        """True when this place says everything `other` says: the same place, the same area when
+        `other` is only an area, or a unit of the building `other` names without a unit."""
+        if self.area != other.area:
+            return False
+        if not other.building:
+            return True
+        return self.building == other.building and (not other.unit or self.unit == other.unit)
 
 
+def _has_digit(word: str) -> bool:
+    return any(char.isdigit() for char in word)
+
+
+@lru_cache(maxsize=65_536)
 def place_of(address_key: str) -> Place:
     """The `Place` of an ingest address key (`region|postcode-or-locality|normalised line`).
 
     >>> place_of("AU|2000|unit 2 12 smith street") == place_of("AU|2000|2 12 smith street")
     True
+    >>> place_of("AU|2000|2 12 smith street").refines(place_of("AU|2000|12 smith street"))
+    True
+    >>> place_of("AU|2000|2 12 smith street").refines(place_of("AU|2000|2 smith street"))
+    False
     >>> place_of("GB|AB12CD|").key is None
     True
     """
     region, _, rest = address_key.partition("|")
     area, _, line = rest.partition("|")
-    words = (normalize_address_line(line) or "").split()
-    return Place(f"{region}|{area}", tuple(sorted(word for word in words if word not in _UNIT_WORDS)))
+    words = (normalize_address_line(line) or "").split() if line else []
+    unit: list[str] = []
+    building: list[str] = []
+    index = 0
+    while index < len(words):
+        if words[index] in _UNIT_WORDS and index + 1 < len(words):
+            unit.append(words[index + 1])
+            index += 2
+        else:
+            building.append(words[index])
+            index += 1
+    # Numbers before the first street word: all but the last are the unit ("2 12 smith street").
+    first_word = next(
+        (at for at, word in enumerate(building) if not _has_digit(word) and len(word) > 1), len(building)
+    )
+    if first_word > 1:
+        unit += building[: first_word - 1]
+        building = building[first_word - 1 :]
+    return Place(f"{region}|{area}", tuple(building), tuple(sorted(unit)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +151,7 @@ class Resident:
     sightings: tuple[Sighting, ...] = ()
     evidence: frozenset[str] = frozenset()  # keys of identifiers/devices shared with other customers
     birth_date: str | None = None
+    relatives: frozenset[str] = frozenset()  # customers tied to this one by a declared FAMILY relationship
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +180,8 @@ def home_of(sightings: Iterable[Sighting]) -> Home:
     latest = ordered[0].place
     # The most precise sighting consistent with the latest one, newest among equals.
     best = max(
-        (s for s in ordered if s.place.line and s.place.refines(latest)),
-        key=lambda s: len(s.place.line),
+        (s for s in ordered if s.place.building and s.place.refines(latest)),
+        key=lambda s: s.place.precision,
         default=None,
     )
     if best is None:
@@ -183,6 +230,13 @@ def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS
         for customer in ids:
             linked[customer].update(other for other in ids if other != customer)
 
+    related: dict[str, set[str]] = defaultdict(set)
+    known = {person.id for person in people}
+    for person in people:
+        for other in person.relatives & known - {person.id}:
+            related[person.id].add(other)
+            related[other].add(person.id)
+
     members: dict[Place, list[str]] = {place: list(ids) for place, ids in at_place.items()}
     floating: list[list[str]] = []
     seen: set[str] = set()
@@ -191,12 +245,10 @@ def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS
             continue
         component = _unplaced_component(person.id, placed, linked, homes)
         seen.update(component)
-        targets = {
-            placed[other]
-            for customer in component
-            for other in linked[customer]
-            if other in placed and homes[customer].hint in (None, placed[other].area)
-        }
+        # Declared family ties count only when shared identifiers reach no home at all.
+        targets = _homes_reached(component, linked, placed, homes) or _homes_reached(
+            component, related, placed, homes
+        )
         if len(targets) == 1:
             target = targets.pop()
             # Someone whose own latest address is in another area does not follow the others in.
@@ -209,6 +261,21 @@ def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS
     groups = [Group(tuple(sorted(ids)), place, _address(place, ids, homes)) for place, ids in members.items()]
     groups += [Group(tuple(sorted(ids))) for ids in floating]
     return sorted(groups, key=lambda group: group.members)
+
+
+def _homes_reached(
+    component: Sequence[str],
+    links: Mapping[str, set[str]],
+    placed: Mapping[str, Place],
+    homes: Mapping[str, Home],
+) -> set[Place]:
+    """The homes a group of unplaced customers reaches through `links`, where their hints allow."""
+    return {
+        placed[other]
+        for customer in component
+        for other in links.get(customer, ())
+        if other in placed and homes[customer].hint in (None, placed[other].area)
+    }
 
 
 def _refine(at_place: dict[Place, list[str]], homes: dict[str, Home]) -> None:

@@ -13,8 +13,9 @@ order-independent `resolve()`.
 from __future__ import annotations
 
 import secrets
+from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -22,12 +23,20 @@ from neo4j import AsyncManagedTransaction
 from service.graph import store
 from service.graph.database import Database
 from service.resolution.blocking import MAX_BLOCK
-from service.resolution.model import MatchModel, estimate_u, model_from_json, model_to_json
+from service.resolution.model import (
+    MatchModel,
+    estimate_u,
+    family_name_frequencies,
+    model_from_json,
+    model_to_json,
+)
 from service.resolution.record import MatchRecord
 from service.resolution.resolve import resolve
 from service.resolution.survivorship import assign_ids, golden_record
 
 RESOLVE_CHUNK = 1000
+# A bound on one resolution pass: a pathological chain of candidates must not load the whole graph.
+MAX_NEIGHBOURHOOD = 20_000
 
 
 @dataclass(frozen=True)
@@ -74,9 +83,27 @@ def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+async def closed_neighbourhood(tx: AsyncManagedTransaction, seeds: Sequence[str]) -> list[str]:
+    """The dirty seeds and every record reachable from them through candidates and shared customers.
+
+    Resolving the whole reachable set (not just the seeds' direct candidates) is what makes a
+    record land where a full run would put it, whatever order the records arrived in: a full run
+    decides exactly these sets, one by one.
+    """
+    found = (
+        set(await store.resolution_neighbourhood(tx, seeds, MAX_BLOCK, only_dirty=True)) if seeds else set()
+    )
+    frontier = found - set(seeds)
+    while frontier and len(found) < MAX_NEIGHBOURHOOD:
+        reached = set(await store.resolution_neighbourhood(tx, sorted(frontier), MAX_BLOCK, only_dirty=False))
+        frontier = reached - found
+        found |= reached
+    return sorted(found)
+
+
 async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel) -> PassSummary:
     """Re-decides the clusters around `seeds` and stores customers, evidence and merges."""
-    keys = await store.resolution_neighbourhood(tx, seeds, MAX_BLOCK) if seeds else []
+    keys = await closed_neighbourhood(tx, seeds)
     if not keys:
         return PassSummary(records=0, clusters=0, merges=0)
     rows = await store.match_records(tx, keys)
@@ -85,10 +112,7 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     cannot_link = {
         (min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]
     }
-    frequencies = await store.family_name_frequencies(
-        tx, [record.family_name for record in records if record.family_name]
-    )
-    outcome = resolve(records, model, frequencies, holder_counts, cannot_link)
+    outcome = resolve(records, model, model.family_frequencies, holder_counts, cannot_link)
 
     current = {row["key"]: row["customer"] for row in rows if row["customer"] is not None}
     created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}
@@ -138,7 +162,13 @@ async def estimate_model(database: Database, pairs: int = 200_000, seed: int = 7
             break
         records += [_match_record(row) for row in rows]
         after = rows[-1]["key"]
-    model = estimate_u(records, pairs, seed) if len(records) > 1 else MatchModel()
+    model = MatchModel()
+    if len(records) > 1:
+        # Names seen once are left out: the table only needs the common ones, which weigh less.
+        counts = Counter(record.family_name for record in records if record.family_name)
+        frequencies = family_name_frequencies(records)
+        common = {name: share for name, share in frequencies.items() if counts[name] > 1}
+        model = replace(estimate_u(records, pairs, seed), family_frequencies=common)
     await database.write("write_match_model", parameters=model_to_json(model), records=len(records))
     return model, len(records)
 

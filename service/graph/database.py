@@ -118,7 +118,17 @@ class Database:
 
     async def wipe(self) -> None:
         """Deletes every node and relationship in batches; constraints and indexes stay."""
-        async with self.driver.session(database=self.settings.neo4j_database) as session:
-            # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run.
-            result = await session.run("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
-            await result.consume()
+        for attempt in range(2):
+            try:
+                async with self.driver.session(database=self.settings.neo4j_database) as session:
+                    # CALL ... IN TRANSACTIONS needs an auto-commit transaction, hence session.run,
+                    # which the driver does not retry: a connection the pool kept from before a
+                    # server restart fails once, and the second attempt gets a fresh one.
+                    result = await session.run(
+                        "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
+                    )
+                    await result.consume()
+                return
+            except (ServiceUnavailable, SessionExpired) as error:
+                if attempt == 1:
+                    raise DatabaseUnavailable(f"Neo4j is not answering: {error}") from error

@@ -47,9 +47,11 @@ async def mark_records_dirty(tx: AsyncManagedTransaction, limit: int) -> int:
 
 
 async def resolution_neighbourhood(
-    tx: AsyncManagedTransaction, seeds: Sequence[str], max_block: int
+    tx: AsyncManagedTransaction, seeds: Sequence[str], max_block: int, only_dirty: bool
 ) -> list[str]:
-    rows = await run(tx, "resolution_neighbourhood", keys=list(seeds), maxBlock=max_block)
+    rows = await run(
+        tx, "resolution_neighbourhood", keys=list(seeds), maxBlock=max_block, onlyDirty=only_dirty
+    )
     return [row["key"] for row in rows]
 
 
@@ -59,12 +61,6 @@ async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str]) -> lis
 
 async def record_keys_page(tx: AsyncManagedTransaction, after: str, limit: int) -> list[str]:
     return [row["key"] for row in await run(tx, "record_keys_page", after=after, limit=limit)]
-
-
-async def family_name_frequencies(tx: AsyncManagedTransaction, names: Sequence[str]) -> dict[str, float]:
-    """Share of all source records that carry each family name."""
-    rows = await run(tx, "family_name_frequencies", names=sorted(set(names)))
-    return {row["name"]: row["holders"] / max(row["total"], 1) for row in rows}
 
 
 async def write_clusters(

@@ -132,6 +132,9 @@ class MatchModel:
     merge anything. `personal_kinds` are identifier kinds issued to one person only, whose sharing
     outweighs a name or birth-date disagreement (set it empty to trust no identifier over names).
     `tf_floor` is the smallest family-name frequency used: a name seen once does not weigh unbounded.
+    `family_frequencies` is the term-frequency table the graph resolves with: learnt once, with u, by
+    `kith resolve --full --estimate` and then fixed, so that a record resolves the same whichever
+    records arrived before it (live counts would drift with every load).
     """
 
     comparisons: tuple[ComparisonParams, ...] = field(default_factory=_default_comparisons)
@@ -140,6 +143,7 @@ class MatchModel:
     max_holders: int = 10
     personal_kinds: frozenset[str] = frozenset({"NATIONAL_ID"})
     tf_floor: float = 0.00001
+    family_frequencies: Mapping[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         names = tuple(c.name for c in self.comparisons)
@@ -256,6 +260,7 @@ def model_to_json(model: MatchModel) -> str:
             "max_holders": model.max_holders,
             "personal_kinds": sorted(model.personal_kinds),
             "tf_floor": model.tf_floor,
+            "family_frequencies": dict(sorted(model.family_frequencies.items())),
         }
     )
 
@@ -277,4 +282,5 @@ def model_from_json(text: str) -> MatchModel:
         max_holders=data["max_holders"],
         personal_kinds=frozenset(data["personal_kinds"]),
         tf_floor=data["tf_floor"],
+        family_frequencies=data.get("family_frequencies", {}),
     )
