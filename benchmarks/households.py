@@ -8,7 +8,8 @@ Each person is mapped to the household of the customer holding most of their rec
   pairwise score: people without one are left out), then recall over everyone (people without a
   household count as living alone) and coverage (the share of people in shared homes who got one);
 - the same figures for the baseline measured in the same run: customers sharing the normalised
-  address (the ingest's `Address` node) of their latest record with an address, nothing else;
+  address (the ingest's `Address` node) of their latest record with a street address, nothing
+  else (a postcode alone is no address: it would lump whole suburbs together);
 - the traps: twins (must be two customers in one household) and namesakes (same full name in
   another household: must not share one).
 
@@ -36,7 +37,8 @@ from service.resolution.model import MatchModel
 
 
 async def graph_state(database: Database) -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(record -> customer, customer -> household, customer -> address of its latest addressed record)."""
+    """(record -> customer, customer -> household, customer -> the address of its latest record with a
+    street line: the baseline's grouping, the ingest's normalised address and nothing else)."""
     records, _, _ = await database.driver.execute_query(
         "MATCH (r:SourceRecord)-[:BELONGS_TO]->(c:Customer) WHERE c.mergedInto IS NULL "
         "RETURN r.key AS key, c.id AS customer"
@@ -46,7 +48,8 @@ async def graph_state(database: Database) -> tuple[dict[str, str], dict[str, str
     )
     latest, _, _ = await database.driver.execute_query(
         "MATCH (c:Customer)<-[:BELONGS_TO]-(r:SourceRecord)-[:AT_ADDRESS]->(a:Address) "
-        "WHERE c.mergedInto IS NULL WITH c, r, a ORDER BY r.observedAt DESC, r.key "
+        "WHERE c.mergedInto IS NULL AND a.nAddress IS NOT NULL "
+        "WITH c, r, a ORDER BY r.observedAt DESC, r.key "
         "RETURN c.id AS customer, head(collect(a.key)) AS address"
     )
     return (

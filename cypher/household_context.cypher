@@ -34,14 +34,14 @@ CALL (h) {
   CALL (c) {
     MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(p:Interaction {kind: 'PURCHASE'})
     WITH DISTINCT p
-    RETURN sum(coalesce(p.value, 0.0)) AS spend, count(p) AS orders
+    RETURN 0.0 + sum(coalesce(p.value, 0.0)) AS spend, count(p) AS orders
   }
   WITH c, membership, openIssues, consents, spend, orders
   ORDER BY c.id
   RETURN collect({id: c.id, displayName: c.displayName, givenName: c.givenName, familyName: c.familyName,
                   birthDate: c.birthDate, role: membership.role, openIssues: openIssues,
                   consents: consents, value: spend, orders: orders}) AS members,
-         sum(spend) AS value, sum(orders) AS orders
+         0.0 + sum(spend) AS value, sum(orders) AS orders
 }
 CALL (h) {
   MATCH (c:Customer)-[:MEMBER_OF]->(h)

@@ -1,9 +1,10 @@
 // influence_referral_revenue: what the customers each customer referred have spent.
 // A referred customer is a live customer one of whose profiles says REFERRED_BY about the
 // referrer; their revenue is the sum of their PURCHASE values (currencies are not converted, as in
-// the 360's lifetime spend). A customer referred by two people counts for both.
+// the 360's lifetime spend). A customer referred by two people counts for both. Parallel lists in
+// one row, as in influence_edges.
 // params: none
-// returns: id (referrer), referred (how many customers), revenue
+// returns: ids (referrers), revenues (one per referrer)
 MATCH (referred:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:RELATES_TO {kind: 'REFERRED_BY'}]->(:SourceRecord)
       -[:BELONGS_TO]->(referrer:Customer)
 WHERE referred <> referrer AND referred.mergedInto IS NULL AND referrer.mergedInto IS NULL
@@ -12,4 +13,5 @@ CALL (referred) {
   OPTIONAL MATCH (referred)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(p:Interaction {kind: 'PURCHASE'})
   RETURN sum(coalesce(p.value, 0.0)) AS revenue
 }
-RETURN referrer.id AS id, count(referred) AS referred, sum(revenue) AS revenue
+WITH referrer.id AS id, sum(revenue) AS revenue
+RETURN collect(id) AS ids, collect(revenue) AS revenues

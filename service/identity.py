@@ -83,19 +83,23 @@ def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-async def closed_neighbourhood(tx: AsyncManagedTransaction, seeds: Sequence[str]) -> list[str]:
+async def closed_neighbourhood(
+    tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel
+) -> list[str]:
     """The dirty seeds and every record reachable from them through candidates and shared customers.
 
     Resolving the whole reachable set (not just the seeds' direct candidates) is what makes a
     record land where a full run would put it, whatever order the records arrived in: a full run
     decides exactly these sets, one by one.
     """
-    found = (
-        set(await store.resolution_neighbourhood(tx, seeds, MAX_BLOCK, only_dirty=True)) if seeds else set()
-    )
+
+    async def reach(keys: Sequence[str], only_dirty: bool) -> set[str]:
+        return set(await store.resolution_neighbourhood(tx, keys, model.max_holders, MAX_BLOCK, only_dirty))
+
+    found = await reach(seeds, only_dirty=True) if seeds else set()
     frontier = found - set(seeds)
     while frontier and len(found) < MAX_NEIGHBOURHOOD:
-        reached = set(await store.resolution_neighbourhood(tx, sorted(frontier), MAX_BLOCK, only_dirty=False))
+        reached = await reach(sorted(frontier), only_dirty=False)
         frontier = reached - found
         found |= reached
     return sorted(found)
@@ -103,7 +107,7 @@ async def closed_neighbourhood(tx: AsyncManagedTransaction, seeds: Sequence[str]
 
 async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel) -> PassSummary:
     """Re-decides the clusters around `seeds` and stores customers, evidence and merges."""
-    keys = await closed_neighbourhood(tx, seeds)
+    keys = await closed_neighbourhood(tx, seeds, model)
     if not keys:
         return PassSummary(records=0, clusters=0, merges=0)
     rows = await store.match_records(tx, keys)

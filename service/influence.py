@@ -108,11 +108,11 @@ async def recompute_influence(database: Database) -> InfluenceSummary:
     with either the old or the new score. Run by `kith influence` and after every `kith ingest`.
     """
     started = time.perf_counter()
-    customers = sorted(row["id"] for row in await database.read("influence_customers"))
-    edges = customer_edges(
-        (row["source"], row["target"], row["kind"]) for row in await database.read("influence_edges")
-    )
-    revenue = {row["id"]: float(row["revenue"]) for row in await database.read("influence_referral_revenue")}
+    customers = sorted((await database.read("influence_customers"))[0]["ids"])
+    found = (await database.read("influence_edges"))[0]
+    edges = customer_edges(zip(found["sources"], found["targets"], found["kinds"], strict=True))
+    referrals = (await database.read("influence_referral_revenue"))[0]
+    revenue = dict(zip(referrals["ids"], map(float, referrals["revenues"]), strict=True))
     scores = influence_scores(customers, edges)
     rows = [
         {"id": customer, "score": scores[customer], "revenue": revenue.get(customer, 0.0)}

@@ -47,10 +47,15 @@ async def mark_records_dirty(tx: AsyncManagedTransaction, limit: int) -> int:
 
 
 async def resolution_neighbourhood(
-    tx: AsyncManagedTransaction, seeds: Sequence[str], max_block: int, only_dirty: bool
+    tx: AsyncManagedTransaction, seeds: Sequence[str], max_holders: int, max_block: int, only_dirty: bool
 ) -> list[str]:
     rows = await run(
-        tx, "resolution_neighbourhood", keys=list(seeds), maxBlock=max_block, onlyDirty=only_dirty
+        tx,
+        "resolution_neighbourhood",
+        keys=list(seeds),
+        maxHolders=max_holders,
+        maxBlock=max_block,
+        onlyDirty=only_dirty,
     )
     return [row["key"] for row in rows]
 

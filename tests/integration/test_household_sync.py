@@ -306,6 +306,8 @@ async def test_household_context_answers_in_one_round_trip(database: Database, s
     members = {member["id"]: member for member in context["members"]}
     assert len(members) == 3
     assert context["value"] == 42.5
+    ada = members[str(await customer_of(database, "store:S1"))]
+    assert (ada["value"], ada["orders"], ada["role"]) == (0.0, 0, "MINOR") and isinstance(ada["value"], float)
     assert [issue["sourceId"] for issue in members[maria_id]["openIssues"]] == ["T1"]
     assert members[chidi_id]["openIssues"] == []
     assert [(c["channel"], c["purpose"], c["granted"]) for c in members[maria_id]["consents"]] == [

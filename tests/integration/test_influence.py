@@ -106,3 +106,8 @@ async def test_referral_revenue_adds_up_what_referred_customers_bought(
     assert rows["N0001"]["revenue"] == 22.5
     assert rows["N0002"]["revenue"] == 0.0
     assert rows["N0001"]["score"] > rows["N0002"]["score"] > rows["N0004"]["score"]
+
+
+async def test_an_empty_graph_scores_nobody(database: Database) -> None:
+    summary = await recompute_influence(database)
+    assert (summary.customers, summary.relationships, summary.top) == (0, 0, ())
