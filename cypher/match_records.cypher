@@ -1,12 +1,13 @@
 // match_records: what identity resolution needs to know of each record.
 // Normalised fields (n*) for matching, the fields as given for the golden record, usable
-// identifiers with how many records hold each, the current customer and any cannot-links.
+// identifiers with how many records hold each, the current customer and any cannot-links, and
+// whether the record changed since it was last resolved.
 // params: $keys (list of record keys)
 // returns: one row per record
 UNWIND $keys AS recordKey
 MATCH (r:SourceRecord {key: recordKey})
 OPTIONAL MATCH (r)-[:BELONGS_TO]->(c:Customer)
-RETURN r.key AS key, r.source AS source, toString(r.observedAt) AS observedAt,
+RETURN r.key AS key, r.dirty AS dirty, r.source AS source, toString(r.observedAt) AS observedAt,
        r.nGiven AS given, r.nGivenCanonical AS givenCanonical, r.nFamily AS family,
        r.nBirthDate AS birthDate, r.nGender AS gender, r.nAddress AS address,
        r.nLocality AS locality, r.nPostcode AS postcode,

@@ -17,9 +17,10 @@ The rules, in order:
    makes a household of two or more; several homes reached make none: no guessing.
 4. Household ids survive: each group keeps the id of the old household it overlaps most.
 
-Addresses compare on `Place`: the ingest address key (`region|postcode|line`) with unit words
-dropped and the line's words sorted, so "2/12 Smith St" and "Unit 2, 12 Smith St" are one home.
-A family name and a town never make a household: only a shared home or shared identifiers do.
+Addresses compare as a `Place`: the ingest address key (`region|postcode|line`) with the line split
+into a building and a unit, so "2/12 Smith St", "Unit 2, 12 Smith St" and "12 Smith St, Flat 2"
+are one home, and unit 23 of number 31 is not number 23. A family name and a town never make a
+household: only a shared home, shared identifiers or a declared family tie do.
 
 Example:
     >>> at = lambda key, day: Sighting(datetime(2025, 1, day), key, "r" + key[-1] + str(day))
@@ -54,7 +55,6 @@ MAX_EVIDENCE_HOLDERS = 8
 # household is made from the address alone (its customers may still join one through evidence).
 MAX_ADDRESS_MEMBERS = 12
 ADULT_AGE = 18
-ROLES = ("ADULT", "MINOR")
 # Words that announce a unit within a building: "Flat 2", "Unit 2", "Apt 2" ("apartment" once
 # normalised) and the "2/" of "2/12 Smith St" are all flat 2 of number 12.
 _UNIT_WORDS = frozenset({"flat", "unit", "apartment", "suite", "room", "level", "floor", "shop"})
@@ -249,14 +249,14 @@ def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS
         targets = _homes_reached(component, linked, placed, homes) or _homes_reached(
             component, related, placed, homes
         )
+        # Several homes reached is ambiguous (the grandmother sharing an email with two of her
+        # children's households): no household rather than a guess.
         if len(targets) == 1:
             target = targets.pop()
             # Someone whose own latest address is in another area does not follow the others in.
             members[target].extend(c for c in component if homes[c].hint in (None, target.area))
         elif not targets and len(component) > 1:
             floating.append(component)
-        # Several homes reached: ambiguous (the grandmother sharing an email with two of her
-        # children's households), so no household rather than a guess.
 
     groups = [Group(tuple(sorted(ids)), place, _address(place, ids, homes)) for place, ids in members.items()]
     groups += [Group(tuple(sorted(ids))) for ids in floating]

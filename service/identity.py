@@ -70,6 +70,16 @@ def _match_record(row: dict[str, Any]) -> MatchRecord:
     )
 
 
+def _changed(
+    members: tuple[str, ...], customer_id: str, current: dict[str, str], by_key: dict[str, dict[str, Any]]
+) -> bool:
+    """False when a cluster is exactly a customer as stored, none of whose records changed: the
+    neighbourhood holds every record of every customer it touches, so nothing else can be its."""
+    unchanged_records = all(current.get(key) == customer_id and not by_key[key]["dirty"] for key in members)
+    same_members = sum(1 for owner in current.values() if owner == customer_id) == len(members)
+    return not (unchanged_records and same_members)
+
+
 def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
     # Only usable values compete: an impossible birth date on a record never becomes golden.
     return {
@@ -122,13 +132,17 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}
     assignment = assign_ids(outcome.clusters, current, created, new_customer_id)
     by_key = {row["key"]: row for row in rows}
+    changed = [
+        members for members in outcome.clusters if _changed(members, assignment.ids[members], current, by_key)
+    ]
+    changed_keys = {key for members in changed for key in members}
     clusters = [
         {
             "id": assignment.ids[members],
             "members": list(members),
             "golden": golden_record([_golden_input(by_key[key]) for key in members]),
         }
-        for members in outcome.clusters
+        for members in changed
     ]
     links = [
         {
@@ -139,8 +153,9 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
             "evidence": list(link.evidence),
         }
         for link in outcome.links
+        if link.a in changed_keys
     ]
-    await store.write_clusters(tx, keys, clusters, links)
+    await store.write_clusters(tx, sorted(changed_keys), clusters, links)
     await store.write_merges(tx, assignment.merged, reason="identity resolution")
     return PassSummary(records=len(keys), clusters=len(clusters), merges=len(assignment.merged))
 

@@ -174,6 +174,32 @@ async def test_flatmates_arriving_apart_share_a_household(database: Database, se
     assert await grouping(database) == {frozenset({"crm:40", "webshop:W41"})}
 
 
+async def test_a_family_tie_places_a_customer_without_an_address_whichever_arrives_first(
+    database: Database, settings: Settings
+) -> None:
+    mum = person("crm", "50", "Nia", "Rees", birthDate="1975-05-05", address=OAK_RD)
+    tara = person(
+        "app",
+        "A50",
+        "Tara",
+        "Rees",
+        identifiers=[email("tara.rees@example.com")],
+        relationships=[{"kind": "FAMILY", "to": {"source": "crm", "sourceId": "50"}}],
+    )
+    son = person(
+        "app",
+        "A51",
+        "Owen",
+        "Rees",
+        identifiers=[email("owen.rees@example.com")],
+        relationships=[{"kind": "FAMILY", "to": {"source": "crm", "sourceId": "50"}}],
+    )
+    await load(database, settings, [tara])  # names a profile not loaded yet
+    await load(database, settings, [mum])
+    await load(database, settings, [son])
+    assert await grouping(database) == {frozenset({"crm:50", "app:A50", "app:A51"})}
+
+
 async def test_customers_without_an_address_join_only_an_unambiguous_household(
     database: Database, settings: Settings
 ) -> None:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import doctest
 import random
 from datetime import date, datetime, timedelta
 
+from service import households
 from service.households import (
     Group,
     Resident,
@@ -105,6 +107,23 @@ def test_an_ambiguous_link_makes_no_household_and_evidence_alone_makes_one() -> 
     assert groups[2].place is None and groups[2].address is None
 
 
+def test_a_declared_family_tie_places_someone_only_when_identifiers_place_them_nowhere() -> None:
+    mum = resident("mum", seen(OAK), evidence=("EMAIL:oak",))
+    dad = resident("dad", seen(ELM))
+    people = [
+        mum,
+        dad,
+        Resident("teen", relatives=frozenset({"mum"})),
+        Resident("torn", relatives=frozenset({"mum", "dad"})),  # two homes: ambiguous
+        Resident("kid", evidence=frozenset({"EMAIL:oak"}), relatives=frozenset({"dad"})),  # evidence first
+        Resident("aunt", (seen("GB|E18XY|"),), relatives=frozenset({"mum"})),  # hinted elsewhere
+    ]
+    assert members(decide(people)) == [("dad",), ("kid", "mum", "teen")]
+    # The tie may be declared on either side.
+    mum_says = Resident(mum.id, mum.sightings, relatives=frozenset({"teen"}))
+    assert members(decide([mum_says, Resident("teen")])) == [("mum", "teen")]
+
+
 def test_a_building_written_without_its_flat_joins_the_only_flat_known_there() -> None:
     building = "GB|N65BP|2 windsor avenue"
     one = decide([resident("a", seen("GB|N65BP|flat 20 2 windsor avenue")), resident("b", seen(building))])
@@ -180,3 +199,8 @@ def test_a_group_keeps_the_id_of_the_old_household_it_overlaps_most() -> None:
         [("a",), ("b", "c")], {"a": "h-old", "b": "h-old", "c": "h-old"}, created, lambda: next(fresh)
     )
     assert ids.ids[("b", "c")] == "h-old" and ids.ids[("a",)].startswith("new")
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    results = doctest.testmod(households)
+    assert results.attempted > 5 and results.failed == 0

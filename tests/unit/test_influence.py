@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import doctest
+
+from service import influence
 from service.influence import OTHER_WEIGHT, WEIGHTS, customer_edges, influence_scores
 
 
@@ -43,3 +46,8 @@ def test_scores_average_one_and_an_empty_graph_scores_nobody() -> None:
     scores = influence_scores(["a", "b", "c", "d"], customer_edges([("a", "b", "REFERRED_BY")]))
     assert abs(sum(scores.values()) - 4.0) < 1e-9
     assert influence_scores([], {}) == {}
+
+
+def test_the_examples_in_the_docstrings_hold() -> None:
+    results = doctest.testmod(influence)
+    assert results.attempted >= 3 and results.failed == 0
