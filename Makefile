@@ -37,6 +37,7 @@ benchmarks: setup
 	$(BIN)/python -m benchmarks.er_synthetic
 	$(BIN)/python -m benchmarks.ingest_speed
 	$(BIN)/python -m benchmarks.api_360 --load-households 0
+	$(BIN)/python -m benchmarks.analytics
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

@@ -10,7 +10,8 @@ DELETE old
 WITH count(*) AS cleared
 UNWIND $clusters AS cluster
 MERGE (c:Customer {id: cluster.id})
-ON CREATE SET c.createdAt = datetime()
+// realtime, not the transaction clock: ids are ranked by age, and two loads a millisecond apart must not tie.
+ON CREATE SET c.createdAt = datetime.realtime()
 SET c += cluster.golden, c.recordCount = size(cluster.members)
 REMOVE c.mergedInto
 WITH c, cluster

@@ -17,7 +17,9 @@ from service.analytics import cypher_command
 from service.config import Settings, get_settings
 from service.demo import write_demo
 from service.graph.database import Database, DatabaseUnavailable
+from service.household_sync import rebuild_households
 from service.identity import PassSummary, estimate_model, load_model, resolve_graph
+from service.influence import influence_command, recompute_influence
 from service.ingest import BATCH_SIZE, IngestReport, ingest_file, rejects_path
 from service.neo4j_local import LocalServer, Neo4jServerError, bolt_answers
 
@@ -31,6 +33,7 @@ schema_app = typer.Typer(no_args_is_help=True, help="Constraints and indexes.")
 app.add_typer(neo4j_app, name="neo4j")
 app.add_typer(schema_app, name="schema")
 app.command("cypher")(cypher_command)
+app.command("influence")(influence_command)
 err = Console(stderr=True)
 
 
@@ -141,6 +144,8 @@ async def _ingest_paths(
         if file_report.rejected:
             err.print(f"{path}: rejected lines are in {rejects_path(path)}", highlight=False)
         report.add(file_report)
+    influence = await recompute_influence(database)
+    print(influence.line())
     return report
 
 
@@ -191,7 +196,10 @@ def resolve_command(
         if full and estimate:
             _, records = await estimate_model(database)
             print(f"match model re-estimated from {records} records")
-        return await resolve_graph(database, await load_model(database), full=full)
+        summary = await resolve_graph(database, await load_model(database), full=full)
+        if full:
+            print(f"households rebuilt: {await rebuild_households(database)}")
+        return summary
 
     summary = with_database(work)
     print(f"resolved records={summary.records} customers={summary.clusters} merges={summary.merges}")

@@ -22,6 +22,7 @@ from neo4j import AsyncManagedTransaction
 
 from service.graph import store
 from service.graph.database import Database
+from service.household_sync import update_households
 from service.resolution.blocking import MAX_BLOCK
 from service.resolution.model import (
     MatchModel,
@@ -157,6 +158,10 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     ]
     await store.write_clusters(tx, sorted(changed_keys), clusters, links)
     await store.write_merges(tx, assignment.merged, reason="identity resolution")
+    # Households are re-decided for every customer of the neighbourhood, changed cluster or not: a
+    # reloaded profile with a new address moves a person without changing who they are.
+    decided = tuple(sorted({*assignment.ids.values(), *assignment.merged}))
+    await update_households(tx, decided)
     return PassSummary(records=len(keys), clusters=len(clusters), merges=len(assignment.merged))
 
 

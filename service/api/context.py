@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.websockets import WebSocket
@@ -11,6 +11,7 @@ from strawberry.dataloader import DataLoader
 
 from service.config import Settings
 from service.graph.database import Database
+from service.household_sync import household_context
 
 if TYPE_CHECKING:
     from service.api.types import Customer, Household
@@ -26,11 +27,13 @@ class Context:
     role: str = "admin"
     customers: DataLoader[str, Customer | None] = field(init=False)
     households: DataLoader[str, Household | None] = field(init=False)
+    household_contexts: DataLoader[str, dict[str, Any] | None] = field(init=False)
 
     def __post_init__(self) -> None:
         # Loaders live for one request: they batch and de-duplicate, never cache across requests.
         self.customers = DataLoader(load_fn=self._load_customers)
         self.households = DataLoader(load_fn=self._load_households)
+        self.household_contexts = DataLoader(load_fn=self._load_household_contexts)
 
     async def _load_customers(self, ids: list[str]) -> list[Customer | None]:
         from service.api.types import Customer
@@ -38,6 +41,9 @@ class Context:
         rows = await self.database.read("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
         by_id = {row["requested"]: Customer.from_row(row) for row in rows}
         return [by_id.get(customer_id) for customer_id in ids]
+
+    async def _load_household_contexts(self, ids: list[str]) -> list[dict[str, Any] | None]:
+        return [await household_context(self.database, household_id) for household_id in ids]
 
     async def _load_households(self, ids: list[str]) -> list[Household | None]:
         from service.api.types import Household

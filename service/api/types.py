@@ -179,10 +179,70 @@ class IdentityLink:
     evidence: list[str]
 
 
+@strawberry.type(description="A consent statement: the newest one per channel and purpose wins.")
+class Consent:
+    channel: str
+    purpose: str
+    granted: bool
+    at: str | None
+
+
+@strawberry.type(description="One member of a household, as a support agent needs them.")
+class HouseholdMember:
+    role: str | None = strawberry.field(description="ADULT or MINOR from the birth date, when known.")
+    open_issues: list[Interaction]
+    consents: list[Consent]
+    value: float
+    customer_id: strawberry.Private[str]
+
+    @strawberry.field
+    async def customer(
+        self, info: Info[Context, None]
+    ) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
+        return await _existing_customer(info, self.customer_id)
+
+
 @strawberry.type
 class Household:
     id: strawberry.ID
     member_ids: strawberry.Private[list[str]]
+
+    async def _context(self, info: Info[Context, None]) -> dict[str, Any]:
+        found = await info.context.household_contexts.load(str(self.id))
+        return found or {"members": [], "sharedIdentifiers": [], "sharedDevices": [], "value": 0.0}
+
+    @strawberry.field(description="Each member's role, open issues, consents and value (one round trip).")
+    async def member_details(self, info: Info[Context, None]) -> list[HouseholdMember]:
+        members = (await self._context(info))["members"]
+        return [
+            HouseholdMember(
+                role=member.get("role"),
+                open_issues=[Interaction.from_row(issue) for issue in member["openIssues"]],
+                consents=[
+                    Consent(
+                        channel=c["channel"], purpose=c["purpose"], granted=bool(c["granted"]), at=c.get("at")
+                    )
+                    for c in member["consents"]
+                ],
+                value=float(member["value"] or 0.0),
+                customer_id=member["id"],
+            )
+            for member in members
+        ]
+
+    @strawberry.field(description="Identifiers two or more members hold: a landline, a family email.")
+    async def shared_identifiers(self, info: Info[Context, None]) -> list[Identifier]:
+        shared = (await self._context(info))["sharedIdentifiers"]
+        return [Identifier(kind=IdentifierKindValues(item["kind"]), value=item["value"]) for item in shared]
+
+    @strawberry.field(description="Devices two or more members use: the family tablet.")
+    async def shared_devices(self, info: Info[Context, None]) -> list[Device]:
+        shared = (await self._context(info))["sharedDevices"]
+        return [Device(id=strawberry.ID(item["id"]), kind=item.get("kind")) for item in shared]
+
+    @strawberry.field(description="What the members spent, together (purchases).")
+    async def value(self, info: Info[Context, None]) -> float:
+        return float((await self._context(info))["value"] or 0.0)
 
     @strawberry.field
     async def members(

@@ -243,3 +243,78 @@ def test_api_keys_are_required_when_configured(database: Database, settings: Set
             headers={"Authorization": "Bearer s3cret"},
         )
         assert right.status_code == 200 and right.json() == {"data": {"household": None}}
+
+
+HOUSEHOLD = """
+query($id: ID!) { customer(id: $id) { household {
+  id members { displayName }
+  memberDetails {
+    role value customer { displayName } openIssues { kind agent } consents { channel purpose granted }
+  }
+  sharedIdentifiers { kind value }
+  value
+} } }
+"""
+
+
+def test_a_customer_s_household_shows_each_member_s_issues_consents_and_what_they_share(
+    client: TestClient,
+) -> None:
+    home = {"line1": "4 Elm Road", "locality": "Leeds", "postcode": "LS6 2AB", "country": "GB"}
+    family = [
+        {
+            "source": "crm",
+            "sourceId": "H-1",
+            "givenName": "Priya",
+            "familyName": "Shah",
+            "birthDate": "1980-05-06",
+            "address": home,
+            "identifiers": [{"kind": "PHONE", "value": "0113 243 8899"}],
+            "consents": [
+                {"channel": "EMAIL", "purpose": "MARKETING", "granted": True, "at": "2025-01-01T00:00:00Z"},
+                {"channel": "EMAIL", "purpose": "MARKETING", "granted": False, "at": "2025-06-01T00:00:00Z"},
+            ],
+        },
+        {
+            "source": "crm",
+            "sourceId": "H-2",
+            "givenName": "Arjun",
+            "familyName": "Shah",
+            "birthDate": "2015-09-10",
+            "address": home,
+            "identifiers": [{"kind": "PHONE", "value": "0113 243 8899"}],
+        },
+    ]
+    issues = [
+        {
+            "source": "cc",
+            "sourceId": "T-9",
+            "customer": {"source": "crm", "sourceId": "H-2"},
+            "channel": "PHONE",
+            "kind": "COMPLAINT",
+            "occurredAt": "2025-07-01T10:00:00Z",
+            "status": "OPEN",
+            "agent": "Sam",
+        },
+        {
+            "source": "shop",
+            "sourceId": "O-9",
+            "customer": {"source": "crm", "sourceId": "H-1"},
+            "channel": "WEB",
+            "kind": "PURCHASE",
+            "occurredAt": "2025-07-02T10:00:00Z",
+            "value": 25.0,
+        },
+    ]
+    assert gql(client, INGEST, profiles=family, interactions=issues)["data"]["ingest"]["accepted"] == 4
+    priya = customer_id(client, "PHONE", "0113 243 8899")
+    household = gql(client, HOUSEHOLD, id=priya)["data"]["customer"]["household"]
+    assert sorted(m["displayName"] for m in household["members"]) == ["Arjun Shah", "Priya Shah"]
+    details = {d["customer"]["displayName"]: d for d in household["memberDetails"]}
+    assert details["Arjun Shah"]["role"] == "MINOR" and details["Priya Shah"]["role"] == "ADULT"
+    assert details["Arjun Shah"]["openIssues"] == [{"kind": "COMPLAINT", "agent": "Sam"}]
+    assert details["Priya Shah"]["consents"] == [
+        {"channel": "EMAIL", "purpose": "MARKETING", "granted": False}
+    ]
+    assert household["sharedIdentifiers"] == [{"kind": "PHONE", "value": "+441132438899"}]
+    assert household["value"] == 25.0
