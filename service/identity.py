@@ -24,6 +24,7 @@ from service.graph import store
 from service.graph.database import Database
 from service.household_sync import update_households
 from service.resolution.blocking import MAX_BLOCK
+from service.resolution.compare import PairScore
 from service.resolution.model import (
     MatchModel,
     estimate_u,
@@ -38,6 +39,28 @@ from service.resolution.survivorship import assign_ids, golden_record
 RESOLVE_CHUNK = 1000
 # A bound on one resolution pass: a pathological chain of candidates must not load the whole graph.
 MAX_NEIGHBOURHOOD = 20_000
+
+
+class ScoreMemory:
+    """Pair scores remembered across resolution passes of this process, for one model at a time.
+
+    A neighbourhood is resolved again every time one of its records changes or a neighbour arrives;
+    the pairs of unchanged records in it score exactly as before, so they are looked up instead of
+    compared again. Bounded: when full it starts afresh, which costs only recomputation.
+    """
+
+    def __init__(self, limit: int = 100_000) -> None:
+        self.limit = limit
+        self.model: MatchModel | None = None
+        self.scores: dict[tuple[MatchRecord, MatchRecord], PairScore] = {}
+
+    def for_model(self, model: MatchModel) -> dict[tuple[MatchRecord, MatchRecord], PairScore]:
+        if model != self.model or len(self.scores) > self.limit:
+            self.model, self.scores = model, {}
+        return self.scores
+
+
+_SCORES = ScoreMemory()
 
 
 @dataclass(frozen=True)
@@ -72,13 +95,16 @@ def _match_record(row: dict[str, Any]) -> MatchRecord:
 
 
 def _changed(
-    members: tuple[str, ...], customer_id: str, current: dict[str, str], by_key: dict[str, dict[str, Any]]
+    members: tuple[str, ...],
+    customer_id: str,
+    current: dict[str, str],
+    sizes: Counter[str],
+    by_key: dict[str, dict[str, Any]],
 ) -> bool:
     """False when a cluster is exactly a customer as stored, none of whose records changed: the
     neighbourhood holds every record of every customer it touches, so nothing else can be its."""
     unchanged_records = all(current.get(key) == customer_id and not by_key[key]["dirty"] for key in members)
-    same_members = sum(1 for owner in current.values() if owner == customer_id) == len(members)
-    return not (unchanged_records and same_members)
+    return not (unchanged_records and sizes[customer_id] == len(members))
 
 
 def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
@@ -127,14 +153,19 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     cannot_link = {
         (min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]
     }
-    outcome = resolve(records, model, model.family_frequencies, holder_counts, cannot_link)
+    outcome = resolve(
+        records, model, model.family_frequencies, holder_counts, cannot_link, _SCORES.for_model(model)
+    )
 
     current = {row["key"]: row["customer"] for row in rows if row["customer"] is not None}
     created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}
     assignment = assign_ids(outcome.clusters, current, created, new_customer_id)
     by_key = {row["key"]: row for row in rows}
+    sizes = Counter(current.values())
     changed = [
-        members for members in outcome.clusters if _changed(members, assignment.ids[members], current, by_key)
+        members
+        for members in outcome.clusters
+        if _changed(members, assignment.ids[members], current, sizes, by_key)
     ]
     changed_keys = {key for members in changed for key in members}
     clusters = [

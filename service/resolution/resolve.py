@@ -25,7 +25,7 @@ Example:
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 
 from service.resolution.blocking import candidate_pairs
@@ -65,12 +65,15 @@ def resolve(
     tf: Mapping[str, float],
     holder_counts: Mapping[str, int],
     cannot_link: Collection[tuple[str, str]] = (),
+    known_scores: MutableMapping[tuple[MatchRecord, MatchRecord], PairScore] | None = None,
 ) -> Resolution:
     """Clusters `records` into people; see the module docstring.
 
     `tf` maps family names to their share of records (`model.family_name_frequencies`),
     `holder_counts` identifier keys to how many records hold them in the whole graph, and
     `cannot_link` lists key pairs a person has split apart: they never share a cluster.
+    `known_scores`, when given, remembers comparisons across calls with the same model and `tf`: a
+    pair of unchanged records scores the same every time its neighbourhood is resolved again.
     """
     keys = [r.key for r in records]
     if len(set(keys)) != len(keys):
@@ -85,13 +88,21 @@ def resolve(
         records_x, records_y = [by_key[x] for x in xs], [by_key[y] for y in ys]
         return clusters_conflict(records_x, records_y, model.personal_kinds, forbidden) is not None
 
+    def scored(a: MatchRecord, b: MatchRecord) -> PairScore:
+        if known_scores is None:
+            return compare(a, b, model, tf)
+        found = known_scores.get((a, b))
+        if found is None:
+            found = known_scores[a, b] = compare(a, b, model, tf)
+        return found
+
     scores: dict[tuple[str, str], PairScore] = {}
     for i, j in candidate_pairs(named):
-        scores[named[i].key, named[j].key] = compare(named[i], named[j], model, tf)
+        scores[named[i].key, named[j].key] = scored(named[i], named[j])
     partition, links = cluster((r.key for r in ordered), scores, model.threshold_weight, conflict)
 
     def identifier_link(x: str, y: str, identifier: str) -> Link:
-        score = compare(by_key[x], by_key[y], model, tf)
+        score = scored(by_key[x], by_key[y])
         return Link(*pair(x, y), score.weight, "IDENTIFIER:" + identifier.partition(":")[0], score.evidence)
 
     links += attach_thin(partition, thin, by_key, conflict, identifier_link)
