@@ -108,3 +108,35 @@ async def test_wipe_needs_confirmation(database: Database, settings: Settings) -
 async def test_status_exits_non_zero_when_nothing_answers() -> None:
     code, out, _ = await kith("neo4j", "status", uri="bolt://127.0.0.1:9")
     assert code == 1 and "not answering" in out
+
+
+async def test_influence_is_recomputed_on_demand(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    path = tmp_path / "circle.jsonl"
+    lines = [
+        {"source": "crm", "sourceId": "A", "givenName": "Ann", "familyName": "Lee"},
+        {
+            "source": "crm",
+            "sourceId": "B",
+            "givenName": "Bob",
+            "familyName": "Ray",
+            "relationships": [{"kind": "REFERRED_BY", "to": {"source": "crm", "sourceId": "A"}}],
+        },
+        {
+            "source": "crm",
+            "sourceId": "C",
+            "givenName": "Cy",
+            "familyName": "Moe",
+            "relationships": [{"kind": "REFERRED_BY", "to": {"source": "crm", "sourceId": "A"}}],
+        },
+    ]
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    code, out, _ = await kith("ingest", str(path), uri=settings.neo4j_uri)
+    assert code == 0 and "influence: customers=3 relationships=2" in out
+    code, out, _ = await kith("influence", uri=settings.neo4j_uri)
+    assert code == 0 and "influence: customers=3" in out
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (c:Customer) RETURN c.displayName AS name ORDER BY c.influenceScore DESC LIMIT 1"
+    )
+    assert records[0]["name"] == "Ann Lee"
