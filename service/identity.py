@@ -189,10 +189,11 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     ]
     await store.write_clusters(tx, sorted(changed_keys), clusters, links)
     await store.write_merges(tx, assignment.merged, reason="identity resolution")
-    # Households are re-decided for every customer of the neighbourhood, changed cluster or not: a
-    # reloaded profile with a new address moves a person without changing who they are.
-    decided = tuple(sorted({*assignment.ids.values(), *assignment.merged}))
-    await update_households(tx, decided)
+    # A reloaded profile (a new address, say) makes its cluster count as changed too, so the
+    # customers of changed clusters, and those merged away, are all whose households can move.
+    await update_households(
+        tx, sorted({*(assignment.ids[members] for members in changed), *assignment.merged})
+    )
     return PassSummary(records=len(keys), clusters=len(clusters), merges=len(assignment.merged))
 
 
