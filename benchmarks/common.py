@@ -7,10 +7,12 @@ ratios; they assert nothing, because a benchmark measures and a test judges.
 
 from __future__ import annotations
 
+import argparse
+import asyncio
 import os
 import resource
 from collections import Counter
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -86,3 +88,13 @@ def pairwise(predicted: Mapping[str, object], truth: Mapping[str, object]) -> Pa
 def peak_memory_mb() -> float:
     """Peak resident memory of this Python process (Linux reports kilobytes)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def run_on_demo(measure: Callable[[int, int], Awaitable[None]], doc: str | None) -> None:
+    """The command line of a benchmark over `kith demo` data: --households and --seed."""
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--households", type=int, default=2000)
+    parser.add_argument("--seed", type=int, default=11)
+    args = parser.parse_args()
+    asyncio.run(measure(args.households, args.seed))
+    print(f"peak Python memory: {peak_memory_mb():.0f} MB")

@@ -11,8 +11,6 @@ the naive rule most CDPs start from: records sharing any identifier are the same
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import tempfile
 import time
 from collections import Counter
@@ -21,7 +19,7 @@ from pathlib import Path
 import networkx as nx
 import orjson
 
-from benchmarks.common import bench_database, bench_settings, pairwise, peak_memory_mb, record_customers
+from benchmarks.common import bench_database, bench_settings, pairwise, record_customers, run_on_demo
 from service.demo import write_demo
 from service.ingest import ingest_file
 from service.resolution.model import MatchModel
@@ -83,16 +81,5 @@ async def measure(households: int, seed: int) -> None:
         print(f"  hard matches found: {kind:14s} {found[kind]} of {total}")
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--households", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=11)
-    args = parser.parse_args()
-    asyncio.run(measure(args.households, args.seed))
-    print(f"peak Python memory: {peak_memory_mb():.0f} MB")
-
-
 if __name__ == "__main__":
-    main()
+    run_on_demo(measure, __doc__)

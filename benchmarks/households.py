@@ -18,8 +18,6 @@ Target: precision and recall >= 0.97 each.
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import tempfile
 import time
 from collections import Counter, defaultdict
@@ -28,7 +26,7 @@ from pathlib import Path
 
 import orjson
 
-from benchmarks.common import PairScores, bench_database, bench_settings, pairwise, peak_memory_mb
+from benchmarks.common import PairScores, bench_database, bench_settings, pairwise, run_on_demo
 from service.demo import write_demo
 from service.graph.database import Database
 from service.household_sync import rebuild_households
@@ -133,16 +131,5 @@ async def measure(households: int, seed: int) -> None:
         )
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--households", type=int, default=2000)
-    parser.add_argument("--seed", type=int, default=11)
-    args = parser.parse_args()
-    asyncio.run(measure(args.households, args.seed))
-    print(f"peak Python memory: {peak_memory_mb():.0f} MB")
-
-
 if __name__ == "__main__":
-    main()
+    run_on_demo(measure, __doc__)
