@@ -165,7 +165,6 @@ def demo(
     settings = get_settings()
 
     async def work(database: Database) -> IngestReport | None:
-        await database.apply_schema()
         existing = (await database.read("customer_count"))[0]["customers"]
         if if_empty and existing:
             print(f"the graph already holds {existing} customers: demo data not loaded")

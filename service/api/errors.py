@@ -14,8 +14,6 @@ from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
 from service.graph.database import DatabaseUnavailable
 
-CODES = ("BAD_USER_INPUT", "UNAUTHENTICATED", "FORBIDDEN", "NOT_FOUND", "UNAVAILABLE", "INTERNAL")
-
 
 class ApiError(Exception):
     code = "INTERNAL"
@@ -23,14 +21,6 @@ class ApiError(Exception):
 
 class BadUserInput(ApiError):
     code = "BAD_USER_INPUT"
-
-
-class Forbidden(ApiError):
-    code = "FORBIDDEN"
-
-
-class NotFound(ApiError):
-    code = "NOT_FOUND"
 
 
 def coded(error: GraphQLError, request_id: str = "-") -> dict[str, Any]:

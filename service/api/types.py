@@ -146,10 +146,6 @@ class InteractionConnection:
     page_info: PageInfo
 
 
-def interaction_cursor(row: Mapping[str, Any]) -> str:
-    return encode_cursor(iso(row["occurredAt"]) or "", row["key"])
-
-
 @strawberry.type
 class Relationship:
     kind: str
