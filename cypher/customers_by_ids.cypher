@@ -3,9 +3,14 @@
 // Interactions without a channel, kind or time are kept in the graph but left out of the
 // timeline, which promises all three. Open issues are complaints and enquiries not RESOLVED/CLOSED.
 // params: $ids (list of customer ids), $latest (int: how many recent interactions to include)
+// Consent statements come from the customer's records and from Kith itself, newest first within each
+// channel and purpose (a statement without a time is the oldest; a withdrawal wins a tie): the first
+// of each pair is the one in force. Flags come active first (then newest); actions outstanding first
+// (soonest due, undated last), then done ones.
 // returns: requested, customer (map of golden attributes), records, identifiers, devices, links,
 //          relationships, interactionCount, latest (newest first), openIssues, lastContacts,
-//          value (lifetime spend, orders, last purchase), reach, referrals, household
+//          value (lifetime spend, orders, last purchase), reach, referrals, household, consents,
+//          flags, actions
 UNWIND $ids AS requested
 MATCH (asked:Customer {id: requested})
 OPTIONAL MATCH (asked)-[:MERGED_INTO*1..20]->(survivor:Customer)
@@ -76,7 +81,30 @@ CALL (c) {
          [channel IN channels | {channel: channel, at: head([i IN timeline WHERE i.channel = channel]).occurredAt}]
            AS lastContacts
 }
+CALL (c) {
+  CALL (c) {
+    MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[said:CONSENTED]->(topic:ConsentTopic)
+    RETURN said, topic
+    UNION ALL
+    MATCH (c)-[said:CONSENTED]->(topic:ConsentTopic)
+    RETURN said, topic
+  }
+  WITH said, topic
+  ORDER BY topic.channel, topic.purpose, said.at IS NULL, said.at DESC, said.granted
+  RETURN collect({channel: topic.channel, purpose: topic.purpose, granted: said.granted, at: said.at,
+                  source: said.source, by: said.by}) AS consents
+}
+CALL (c) {
+  MATCH (c)-[:HAS_FLAG]->(f:Flag)
+  WITH f ORDER BY f.clearedAt IS NOT NULL, f.raisedAt DESC
+  RETURN collect(f {.*}) AS flags
+}
+CALL (c) {
+  MATCH (c)-[:HAS_ACTION]->(a:Action)
+  WITH a ORDER BY a.status = 'DONE', a.due IS NULL, a.due, a.createdAt DESC
+  RETURN collect(a {.*}) AS actions
+}
 OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
 RETURN requested, c {.*} AS customer, records, identifiers, devices, links, relationships, referrals, reach,
        interactionCount, latest, openIssues, lifetimeSpend, orderCount, lastPurchase, lastContacts,
-       h.id AS household
+       h.id AS household, consents, flags, actions

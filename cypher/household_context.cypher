@@ -1,7 +1,7 @@
 // household_context: a household as a support agent needs it during a call, in one round trip.
 // Members are its live customers (id order) with their golden names and birth date, their open
 // issues (complaints and enquiries not RESOLVED/CLOSED, newest first, as in the 360), their consents
-// (the newest statement per channel and purpose across their records; a withdrawal wins a tie; a
+// (the newest statement per channel and purpose across their records and Kith's own; a withdrawal wins a tie; a
 // statement without a time counts as oldest) and what they spent (PURCHASE values). Shared
 // identifiers and devices are those at least two members hold. `value` adds up the members'
 // PURCHASE values (currencies are not converted, as in the 360's lifetime spend).
@@ -23,7 +23,13 @@ CALL (h) {
                       .agent, .resolution}) AS openIssues
   }
   CALL (c) {
-    MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[statement:CONSENTED]->(topic:ConsentTopic)
+    CALL (c) {
+      MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[statement:CONSENTED]->(topic:ConsentTopic)
+      RETURN statement, topic
+      UNION ALL
+      MATCH (c)-[statement:CONSENTED]->(topic:ConsentTopic)
+      RETURN statement, topic
+    }
     WITH topic, statement
     ORDER BY statement.at IS NULL, statement.at DESC, statement.granted
     WITH topic, head(collect(statement)) AS newest

@@ -20,3 +20,10 @@ CREATE CONSTRAINT blocking_key IF NOT EXISTS FOR (n:BlockingKey) REQUIRE n.key I
 CREATE CONSTRAINT consent_topic IF NOT EXISTS FOR (n:ConsentTopic) REQUIRE n.key IS UNIQUE;
 CREATE FULLTEXT INDEX record_search IF NOT EXISTS FOR (n:SourceRecord) ON EACH [n.givenName, n.familyName, n.nPostcode];
 CREATE FULLTEXT INDEX identifier_search IF NOT EXISTS FOR (n:Identifier) ON EACH [n.value];
+CREATE CONSTRAINT flag_id IF NOT EXISTS FOR (n:Flag) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT action_id IF NOT EXISTS FOR (n:Action) REQUIRE n.id IS UNIQUE;
+CREATE CONSTRAINT audit_log_name IF NOT EXISTS FOR (n:AuditLog) REQUIRE n.name IS UNIQUE;
+CREATE CONSTRAINT audit_entry_seq IF NOT EXISTS FOR (n:AuditEntry) REQUIRE n.seq IS UNIQUE;
+CREATE INDEX audit_entry_target IF NOT EXISTS FOR (n:AuditEntry) ON (n.target);
+CREATE CONSTRAINT suppression_hash IF NOT EXISTS FOR (n:Suppression) REQUIRE n.hash IS UNIQUE;
+CREATE INDEX customer_influence IF NOT EXISTS FOR (n:Customer) ON (n.influenceScore);

@@ -36,12 +36,20 @@ class Settings(BaseSettings):
     kith_retry_seconds: float = Field(default=30.0, ge=0)
     kith_graphiql: bool = True
     kith_introspection: bool = True
+    # Keys the salted hashes of erased people's identifiers (suppression) and the pseudonyms analysts
+    # see. Set it in production and keep it safe: a new key makes old suppression entries unmatchable.
+    kith_privacy_key: str | None = None
 
     def password(self) -> str:
         """NEO4J_PASSWORD, else a password generated once and kept under KITH_HOME."""
-        if self.neo4j_password:
-            return self.neo4j_password
-        stored = self.kith_home / "neo4j-password"
+        return self.neo4j_password or self._generated_secret("neo4j-password")
+
+    def privacy_key(self) -> bytes:
+        """KITH_PRIVACY_KEY, else a key generated once and kept under KITH_HOME."""
+        return (self.kith_privacy_key or self._generated_secret("privacy-key")).encode()
+
+    def _generated_secret(self, name: str) -> str:
+        stored = self.kith_home / name
         if not stored.exists():
             stored.parent.mkdir(parents=True, exist_ok=True)
             stored.write_text(secrets.token_urlsafe(18) + "\n")

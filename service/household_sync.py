@@ -32,6 +32,7 @@ from neo4j import AsyncManagedTransaction
 
 from service.graph import store
 from service.graph.database import Database
+from service.graph.values import plain
 from service.households import (
     EVIDENCE_KINDS,
     MAX_EVIDENCE_HOLDERS,
@@ -292,17 +293,6 @@ async def rebuild_households(database: Database, chunk: int = REBUILD_CHUNK) -> 
     return int((await database.read("household_count"))[0]["households"])
 
 
-def _plain(value: Any) -> Any:
-    """Temporal values as ISO 8601 text, recursively: the context is plain JSON-ready data."""
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_plain(item) for item in value]
-    if hasattr(value, "iso_format"):
-        return value.iso_format()
-    return value
-
-
 async def household_context(database: Database, household_id: str) -> dict[str, Any] | None:
     """A household for a support agent, or None: members with role, open issues, consents and value,
     what members share (identifiers, devices), the address and the combined value.
@@ -313,7 +303,7 @@ async def household_context(database: Database, household_id: str) -> dict[str, 
     rows = await database.read("household_context", id=household_id)
     if not rows:
         return None
-    context: dict[str, Any] = _plain(rows[0])
+    context: dict[str, Any] = plain(rows[0])
     today = _today()
     for member in context["members"]:
         member["role"] = role_of(member.get("birthDate"), today)

@@ -34,6 +34,7 @@ from service.normalize import (
     normalize_profile,
     region_for,
 )
+from service.privacy import suppression_list
 from service.records import (
     MAX_LINE_BYTES,
     IdentifierValue,
@@ -47,6 +48,7 @@ from service.records import (
 )
 from service.resolution.blocking import blocking_keys
 from service.resolution.model import MatchModel
+from service.suppression import SuppressionList, identifier_entry, interaction_entry, record_entry
 
 BATCH_SIZE = 2000
 IDENTIFIER_SOURCE = "kith"
@@ -112,11 +114,31 @@ class Batch:
         )
 
 
-class Preparer:
-    """Turns parsed lines into batch rows; holds the default phone region."""
+class Suppressed(Rejected):
+    """The line is about a person who was forgotten; its text is not kept, even among rejects."""
 
-    def __init__(self, default_region: str) -> None:
+    def __init__(self) -> None:
+        super().__init__("suppressed: it names a person who asked to be forgotten")
+
+
+class Preparer:
+    """Turns parsed lines into batch rows; holds the default phone region and the suppression list."""
+
+    def __init__(self, default_region: str, suppression: SuppressionList | None = None) -> None:
         self.default_region = default_region
+        self.suppression = suppression or SuppressionList(b"", set())
+
+    def names_forgotten_person(self, ref: RecordRef, region: str) -> bool:
+        key = ref.key()
+        if key is not None:
+            return record_entry(key) in self.suppression
+        if ref.identifier is None or not self.suppression.hashes:
+            return False
+        try:
+            value = normalize_identifier(ref.identifier.kind, ref.identifier.value, region)
+        except ValueError:
+            return False
+        return identifier_entry(identifier_key(ref.identifier.kind, value)) in self.suppression
 
     def identifier_record(self, batch: Batch, identifier: IdentifierValue, region: str) -> str:
         """The key of the thin record standing for whoever holds `identifier` (raises ValueError)."""
@@ -155,12 +177,20 @@ class Preparer:
 
     def add_profile(self, batch: Batch, parsed: ParsedLine, profile: Profile) -> int:
         normalized = normalize_profile(profile, self.default_region)
+        if record_entry(profile.key) in self.suppression or any(
+            identifier_entry(i.key) in self.suppression for i in normalized.identifiers
+        ):
+            raise Suppressed()
         warnings = [*parsed.warnings, *normalized.warnings]
         region = region_for(profile.address.country if profile.address else None, self.default_region)
         match, key, rows = normalized.match, profile.key, batch.rows
         relationships = set()
         for index, relationship in enumerate(profile.relationships):
-            target = self.reference(batch, relationship.to, region, f"relationships[{index}].to", warnings)
+            where = f"relationships[{index}].to"
+            if self.names_forgotten_person(relationship.to, region):
+                warnings.append(f"{where}: names a person who asked to be forgotten; left out")
+                continue
+            target = self.reference(batch, relationship.to, region, where, warnings)
             if target is not None:
                 relationships.add((relationship.kind.upper(), *target))
         rows["clear_record_links"].append(key)
@@ -226,6 +256,11 @@ class Preparer:
     def add_interaction(self, batch: Batch, parsed: ParsedLine, interaction: Interaction) -> int:
         warnings = list(parsed.warnings)
         key, rows = interaction.key, batch.rows
+        if interaction_entry(key) in self.suppression or (
+            interaction.customer is not None
+            and self.names_forgotten_person(interaction.customer, self.default_region)
+        ):
+            raise Suppressed()
         target = None
         if interaction.customer is not None:
             target = self.reference(batch, interaction.customer, self.default_region, "customer", warnings)
@@ -262,12 +297,14 @@ class Preparer:
         return len(warnings)
 
     def add(self, batch: Batch, parsed: ParsedLine) -> int:
-        """Adds one parsed line; returns its number of warnings."""
+        """Adds one parsed line; returns its number of warnings (raises Suppressed, adding nothing)."""
         record = parsed.record
-        batch.keys.add(f"{record.type}:{record.key}")
         if isinstance(record, Profile):
-            return self.add_profile(batch, parsed, record)
-        return self.add_interaction(batch, parsed, record)
+            warnings = self.add_profile(batch, parsed, record)
+        else:
+            warnings = self.add_interaction(batch, parsed, record)
+        batch.keys.add(f"{record.type}:{record.key}")
+        return warnings
 
 
 async def write_batch(database: Database, batch: Batch, model: MatchModel) -> None:
@@ -385,7 +422,8 @@ async def ingest_parsed(
 ) -> IngestReport:
     """Loads parsed lines in batches; rejections are reported, never raised."""
     report = IngestReport()
-    preparer = Preparer(settings.kith_default_region)
+    # Read once: a person forgotten while a long ingest runs is suppressed from the next one on.
+    preparer = Preparer(settings.kith_default_region, await suppression_list(database, settings))
     batch = Batch()
     position = 0
     for number, position, parsed, text in lines:
@@ -396,7 +434,11 @@ async def ingest_parsed(
             # A second version of a line in one batch: the first must land before it is replaced.
             await write_batch(database, batch, model)
             batch = Batch()
-        report.warnings += preparer.add(batch, parsed)
+        try:
+            report.warnings += preparer.add(batch, parsed)
+        except Suppressed as suppressed:
+            report.rejected.append(Rejection(index=number, reason=str(suppressed)))
+            continue
         report.accepted += 1
         if isinstance(parsed.record, Profile):
             report.profiles += 1

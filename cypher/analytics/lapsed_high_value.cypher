@@ -2,7 +2,7 @@
 // A contact list: live customers whose last PURCHASE is $days days or more before $asOf and whose
 // lifetime spend (the value of their purchases up to $asOf, per currency) is above $minSpend.
 // Customers without MARKETING consent are left out: on each channel the newest CONSENTED statement
-// across all the customer's profiles wins (a refusal wins a tie; a statement with no date is older
+// across all the customer's profiles and Kith's own statements wins (a refusal wins a tie; a statement with no date is older
 // than any dated one), and `channels` lists the channels whose newest statement grants. Best customers first.
 // param: $days int = 365 — how many days without a purchase make a customer lapsed
 // param: $minSpend float = 500.0 — lifetime spend a customer must be above, in their currency
@@ -21,7 +21,14 @@ WITH asOf, c, lastPurchase, p.currency AS currency, sum(coalesce(p.value, 0.0)) 
      count(p) AS orders
 WHERE lifetimeSpend > $minSpend
 CALL (c, asOf) {
-  OPTIONAL MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[said:CONSENTED]->(topic:ConsentTopic {purpose: 'MARKETING'})
+  CALL (c) {
+    MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[said:CONSENTED]->(topic:ConsentTopic {purpose: 'MARKETING'})
+    RETURN said, topic
+    UNION ALL
+    MATCH (c)-[said:CONSENTED]->(topic:ConsentTopic {purpose: 'MARKETING'})
+    RETURN said, topic
+  }
+  WITH said, topic
   WHERE said.at IS NULL OR said.at <= asOf
   WITH topic.channel AS channel, said
   ORDER BY said.at IS NULL, said.at DESC, said.granted

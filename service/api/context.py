@@ -1,4 +1,8 @@
-"""What every resolver can reach: the request, the database and this request's DataLoaders."""
+"""What every resolver can reach: the request, the database, who is asking and this request's DataLoaders.
+
+Loaders hand rows through `Access` before any type is built from them, so what a role may not see
+is masked once, whatever path a query takes to a customer or a household.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,9 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 from strawberry.dataloader import DataLoader
 
+from service.api.access import Access, Role
+from service.audit import Actor
+from service.care import issue_updates
 from service.config import Settings
 from service.graph.database import Database
 from service.household_sync import household_context
@@ -24,26 +31,30 @@ class Context:
     request: Request | WebSocket
     database: Database
     settings: Settings
-    role: str = "admin"
+    access: Access = field(default_factory=lambda: Access(Role.ADMIN))
+    actor: Actor = field(default_factory=lambda: Actor("local"))
     customers: DataLoader[str, Customer | None] = field(init=False)
     households: DataLoader[str, Household | None] = field(init=False)
     household_contexts: DataLoader[str, dict[str, Any] | None] = field(init=False)
+    issue_histories: DataLoader[str, list[dict[str, Any]]] = field(init=False)
 
     def __post_init__(self) -> None:
         # Loaders live for one request: they batch and de-duplicate, never cache across requests.
         self.customers = DataLoader(load_fn=self._load_customers)
         self.households = DataLoader(load_fn=self._load_households)
         self.household_contexts = DataLoader(load_fn=self._load_household_contexts)
+        self.issue_histories = DataLoader(load_fn=self._load_issue_histories)
 
     async def _load_customers(self, ids: list[str]) -> list[Customer | None]:
         from service.api.types import Customer
 
         rows = await self.database.read("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
-        by_id = {row["requested"]: Customer.from_row(row) for row in rows}
+        by_id = {row["requested"]: Customer.from_row(self.access.customer(row)) for row in rows}
         return [by_id.get(customer_id) for customer_id in ids]
 
     async def _load_household_contexts(self, ids: list[str]) -> list[dict[str, Any] | None]:
-        return [await household_context(self.database, household_id) for household_id in ids]
+        found = [await household_context(self.database, household_id) for household_id in ids]
+        return [None if context is None else self.access.household(context) for context in found]
 
     async def _load_households(self, ids: list[str]) -> list[Household | None]:
         from service.api.types import Household
@@ -51,3 +62,7 @@ class Context:
         rows = await self.database.read("households_by_ids", ids=ids)
         by_id = {row["id"]: Household(id=row["id"], member_ids=row["members"]) for row in rows}
         return [by_id.get(household_id) for household_id in ids]
+
+    async def _load_issue_histories(self, keys: list[str]) -> list[list[dict[str, Any]]]:
+        found = await issue_updates(self.database, keys)
+        return [[self.access.issue_update(update) for update in found.get(key, [])] for key in keys]

@@ -1,8 +1,9 @@
 """GraphQL errors as the contract wants them: a plain message and one of six codes.
 
 Resolvers raise `ApiError` subclasses for what the caller did wrong; anything else is mapped by
-`coded()` when the response is formatted: a database outage becomes UNAVAILABLE, a parse or
-validation failure BAD_USER_INPUT, and any other exception INTERNAL with no stack trace.
+`coded()` when the response is formatted: the service's own `NotFound` and `InvalidRequest`
+become NOT_FOUND and BAD_USER_INPUT, a database outage UNAVAILABLE, a parse or validation failure
+BAD_USER_INPUT, and any other exception INTERNAL with no stack trace.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from typing import Any
 from graphql import GraphQLError
 from neo4j.exceptions import ServiceUnavailable, SessionExpired
 
+from service.errors import InvalidRequest, NotFound
 from service.graph.database import DatabaseUnavailable
 
 
@@ -23,6 +25,10 @@ class BadUserInput(ApiError):
     code = "BAD_USER_INPUT"
 
 
+class Forbidden(ApiError):
+    code = "FORBIDDEN"
+
+
 def coded(error: GraphQLError, request_id: str = "-") -> dict[str, Any]:
     """One error of a response, with `extensions.code` always set and internals never shown."""
     original = error.original_error
@@ -30,6 +36,10 @@ def coded(error: GraphQLError, request_id: str = "-") -> dict[str, Any]:
         code, message = "BAD_USER_INPUT", error.message
     elif isinstance(original, ApiError):
         code, message = original.code, str(original)
+    elif isinstance(original, NotFound):
+        code, message = "NOT_FOUND", str(original)
+    elif isinstance(original, InvalidRequest):
+        code, message = "BAD_USER_INPUT", str(original)
     elif isinstance(original, DatabaseUnavailable | ServiceUnavailable | SessionExpired):
         code, message = "UNAVAILABLE", "The customer database is not answering; try again shortly."
     else:

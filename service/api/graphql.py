@@ -11,9 +11,11 @@ from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
+from service.api.access import Access, Role
 from service.api.context import Context
 from service.api.errors import coded
 from service.api.schema import build_schema
+from service.audit import Actor
 from service.config import Settings
 
 
@@ -31,7 +33,8 @@ class KithGraphQL(GraphQL[Context, None]):
             request=request,
             database=request.app.state.database,
             settings=self.settings,
-            role=request.scope.get("kith.role", "admin"),
+            access=Access(Role(request.scope.get("kith.role", Role.ADMIN))),
+            actor=Actor(request.scope.get("kith.actor", "local")),
         )
 
     async def get_root_value(self, request: Request | WebSocket) -> None:

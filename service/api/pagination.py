@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from service.api.context import LATEST_INTERACTIONS, Context
 from service.api.errors import BadUserInput
@@ -39,9 +39,12 @@ def _after(cursor: str | None) -> str | None:
         raise BadUserInput(f"`after` is not a cursor this API gave out: {cursor!r}") from error
 
 
-def _edges(rows: list[dict[str, object]]) -> list[InteractionEdge]:
+def _edges(context: Context, rows: list[dict[str, Any]]) -> list[InteractionEdge]:
     return [
-        InteractionEdge(cursor=encode_cursor(str(row["key"])), node=Interaction.from_row(row)) for row in rows
+        InteractionEdge(
+            cursor=encode_cursor(str(row["key"])), node=Interaction.from_row(context.access.interaction(row))
+        )
+        for row in rows
     ]
 
 
@@ -66,7 +69,7 @@ async def interactions_page(
         total = int(found[0]["total"]) if found else 0
         page = found[0]["page"] if found else []
         rows, has_next = page[:first], len(page) > first
-    edges = _edges(rows)
+    edges = _edges(context, rows)
     return InteractionConnection(
         total_count=total,
         edges=edges,

@@ -12,14 +12,22 @@ from strawberry.extensions import (
     QueryDepthLimiter,
     SchemaExtension,
 )
+from strawberry.scalars import JSON
 
-from service.api import resolvers
+from service.api import care, privacy, resolvers
 from service.api.observability import OperationMetrics
 from service.api.types import (
+    Action,
+    AuditEntry,
+    Consent,
     Customer,
     CustomerMatch,
+    Flag,
+    ForgetResult,
     Household,
+    InfluencerRank,
     IngestResult,
+    Interaction,
     SourceRecord,
     SourceRecordConnection,
 )
@@ -43,12 +51,39 @@ class Query:
         resolver=resolvers.search_customers, description="Fuzzy: name, email, phone, postcode."
     )
     household: Household | None = strawberry.field(resolver=resolvers.household)
+    top_influencers: list[InfluencerRank] = strawberry.field(
+        resolver=resolvers.top_influencers, description="Most influential first (`kith influence`)."
+    )
+    export_customer: JSON = strawberry.field(
+        resolver=privacy.export_customer,
+        description="Everything held about a person, as one document (subject access). Admin; audited.",
+    )
+    audit_trail: list[AuditEntry] = strawberry.field(
+        resolver=privacy.audit_trail, description="Newest first; `before` pages on by `seq`. Admin."
+    )
 
 
 @strawberry.type
 class Mutation:
     ingest: IngestResult = strawberry.mutation(
         resolver=resolvers.ingest, description="The same shapes as JSON Lines; resolved when it returns."
+    )
+    raise_flag: Flag = strawberry.mutation(resolver=care.raise_flag)
+    clear_flag: Flag = strawberry.mutation(resolver=care.clear_flag)
+    create_action: Action = strawberry.mutation(resolver=care.create_action)
+    update_action: Action = strawberry.mutation(
+        resolver=care.update_action, description="Changes only the fields given."
+    )
+    update_issue_status: Interaction = strawberry.mutation(
+        resolver=care.update_issue_status,
+        description="Moves a complaint or enquiry on; RESOLVED and CLOSED need a resolution.",
+    )
+    record_consent: Consent = strawberry.mutation(
+        resolver=care.record_consent, description="A statement taken by Kith; the newest statement wins."
+    )
+    forget_customer: ForgetResult = strawberry.mutation(
+        resolver=privacy.forget_customer,
+        description="Erases a person; their old lines stay out of later ingests. Admin; audited.",
     )
 
 

@@ -12,9 +12,13 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.scalars import JSON
 from strawberry.types import Info
 
 from service.api.context import Context
+from service.consent import ConsentChannel as ConsentChannelValues
+from service.consent import ConsentPurpose as ConsentPurposeValues
+from service.consent import decide, in_force
 from service.records import Channel as ChannelValues
 from service.records import IdentifierKind as IdentifierKindValues
 
@@ -49,6 +53,12 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
 def iso(value: Any) -> str | None:
     """Neo4j temporal values as ISO 8601 text."""
     return None if value is None else str(value.iso_format() if hasattr(value, "iso_format") else value)
+
+
+async def _listed(info: Info[Context, None], ids: list[str]) -> list[Customer]:
+    """The customers with these ids that may appear in a list shown to the caller."""
+    found = await info.context.customers.load_many(ids)
+    return [c for c in found if c is not None and info.context.access.listed(c.row)]
 
 
 async def _existing_customer(info: Info[Context, None], customer_id: str) -> Customer:
@@ -116,6 +126,11 @@ class Interaction:
     agent: str | None = strawberry.field(description="Who handled it (call-centre agent, store clerk).")
     resolution: str | None = strawberry.field(description="How an issue was resolved.")
 
+    @strawberry.field(description="How the issue moved on in Kith: each status change, oldest first.")
+    async def history(self, info: Info[Context, None]) -> list[IssueUpdate]:
+        updates = await info.context.issue_histories.load(str(self.id))
+        return [IssueUpdate.from_row(update) for update in updates]
+
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> Interaction:
         return cls(
@@ -130,6 +145,25 @@ class Interaction:
             value=row.get("value"),
             agent=row.get("agent"),
             resolution=row.get("resolution"),
+        )
+
+
+@strawberry.type(description="One change of an issue's status, made by an agent in Kith.")
+class IssueUpdate:
+    before: str | None
+    after: str
+    resolution: str | None
+    by: str | None
+    at: str
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> IssueUpdate:
+        return cls(
+            before=row.get("before"),
+            after=row["after"],
+            resolution=row.get("resolution"),
+            by=row.get("by"),
+            at=iso(row["at"]) or "",
         )
 
 
@@ -181,6 +215,110 @@ class Consent:
     purpose: str
     granted: bool
     at: str | None
+    source: str | None = strawberry.field(description="The system (or `kith`) the statement came from.")
+    by: str | None = strawberry.field(default=None, description="Who took it, when Kith did.")
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Consent:
+        return cls(
+            channel=row["channel"],
+            purpose=row["purpose"],
+            granted=bool(row["granted"]),
+            at=iso(row.get("at")),
+            source=row.get("source"),
+            by=row.get("by"),
+        )
+
+
+@strawberry.type(description="May the business contact the customer this way, and on what grounds.")
+class ContactDecision:
+    allowed: bool
+    reason: str
+    statement: Consent | None = strawberry.field(description="The statement in force; null when none.")
+
+
+@strawberry.enum
+class FlagSeverity(Enum):
+    LOW = "LOW"
+    MEDIUM = "MEDIUM"
+    HIGH = "HIGH"
+
+
+@strawberry.enum
+class ActionStatus(Enum):
+    NEW = "NEW"
+    IN_PROGRESS = "IN_PROGRESS"
+    DONE = "DONE"
+
+
+@strawberry.enum
+class IssueStatus(Enum):
+    OPEN = "OPEN"
+    IN_PROGRESS = "IN_PROGRESS"
+    RESOLVED = "RESOLVED"
+    CLOSED = "CLOSED"
+
+
+ConsentChannel = strawberry.enum(ConsentChannelValues, name="ConsentChannel")
+ConsentPurpose = strawberry.enum(ConsentPurposeValues, name="ConsentPurpose")
+
+
+@strawberry.type(description="A warning on a customer for whoever deals with them next.")
+class Flag:
+    id: strawberry.ID
+    kind: str
+    severity: FlagSeverity
+    note: str | None
+    raised_by: str
+    raised_at: str
+    cleared_by: str | None
+    cleared_at: str | None
+
+    @strawberry.field
+    def active(self) -> bool:
+        return self.cleared_at is None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Flag:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            kind=row["kind"],
+            severity=FlagSeverity(row["severity"]),
+            note=row.get("note"),
+            raised_by=row["raisedBy"],
+            raised_at=iso(row["raisedAt"]) or "",
+            cleared_by=row.get("clearedBy"),
+            cleared_at=iso(row.get("clearedAt")),
+        )
+
+
+@strawberry.type(description="Something to be done for a customer: call back, refund, send a form.")
+class Action:
+    id: strawberry.ID
+    kind: str
+    note: str | None
+    due: str | None
+    assignee: str | None
+    status: ActionStatus
+    created_by: str
+    created_at: str
+    updated_by: str | None
+    updated_at: str | None
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Action:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            kind=row["kind"],
+            note=row.get("note"),
+            due=row.get("due"),
+            assignee=row.get("assignee"),
+            status=ActionStatus(row["status"]),
+            created_by=row["createdBy"],
+            created_at=iso(row["createdAt"]) or "",
+            updated_by=row.get("updatedBy"),
+            updated_at=iso(row.get("updatedAt")),
+        )
 
 
 @strawberry.type(description="One member of a household, as a support agent needs them.")
@@ -214,12 +352,7 @@ class Household:
             HouseholdMember(
                 role=member.get("role"),
                 open_issues=[Interaction.from_row(issue) for issue in member["openIssues"]],
-                consents=[
-                    Consent(
-                        channel=c["channel"], purpose=c["purpose"], granted=bool(c["granted"]), at=c.get("at")
-                    )
-                    for c in member["consents"]
-                ],
+                consents=[Consent.from_row(c) for c in member["consents"]],
                 value=float(member["value"] or 0.0),
                 customer_id=member["id"],
             )
@@ -244,8 +377,7 @@ class Household:
     async def members(
         self, info: Info[Context, None]
     ) -> list[Annotated[Customer, strawberry.lazy("service.api.types")]]:
-        found = await info.context.customers.load_many(self.member_ids)
-        return [customer for customer in found if customer is not None]
+        return await _listed(info, self.member_ids)
 
 
 @strawberry.type(description="When the customer last contacted the business on one channel.")
@@ -320,12 +452,16 @@ class Customer:
         )
 
     @strawberry.field
-    def relationships(self) -> list[Relationship]:
+    async def relationships(self, info: Info[Context, None]) -> list[Relationship]:
+        items = self.row["relationships"]
+        if info.context.access.lists_need_marketing_consent:
+            shown = {str(c.id) for c in await _listed(info, [item["customer"] for item in items])}
+            items = [item for item in items if item["customer"] in shown]
         return [
             Relationship(
                 kind=item["kind"], direction=Direction(item["direction"]), customer_id=item["customer"]
             )
-            for item in self.row["relationships"]
+            for item in items
         ]
 
     @strawberry.field
@@ -355,6 +491,36 @@ class Customer:
             last_purchase=iso(self.row["lastPurchase"]),
         )
 
+    @strawberry.field(description="Consent in force per channel and purpose (the newest statement).")
+    def consents(self) -> list[Consent]:
+        return [Consent.from_row(statement) for statement in in_force(self.row["consents"])]
+
+    @strawberry.field(description="Every consent statement, newest first within each channel and purpose.")
+    def consent_history(self) -> list[Consent]:
+        return [Consent.from_row(statement) for statement in self.row["consents"]]
+
+    @strawberry.field(
+        description="Without a statement SERVICE contact is allowed; MARKETING and PROFILING are not."
+    )
+    def can_contact(
+        self,
+        channel: ConsentChannel,  # type: ignore[valid-type]
+        purpose: ConsentPurpose,  # type: ignore[valid-type]
+    ) -> ContactDecision:
+        decision = decide(
+            self.row["consents"], ConsentChannelValues(channel).value, ConsentPurposeValues(purpose).value
+        )
+        statement = None if decision.statement is None else Consent.from_row(decision.statement)
+        return ContactDecision(allowed=decision.allowed, reason=decision.reason, statement=statement)
+
+    @strawberry.field(description="Active flags first, newest first.")
+    def flags(self) -> list[Flag]:
+        return [Flag.from_row(flag) for flag in self.row["flags"]]
+
+    @strawberry.field(description="Outstanding actions first (soonest due), then done ones.")
+    def actions(self) -> list[Action]:
+        return [Action.from_row(action) for action in self.row["actions"]]
+
     @strawberry.field(description="Why the records of this customer belong together.")
     def identity_links(self) -> list[IdentityLink]:
         customer_id = str(self.id)
@@ -378,6 +544,32 @@ class Customer:
 class CustomerMatch:
     customer: Customer
     score: float
+
+
+@strawberry.type(description="One of the customers who move others most (weighted PageRank).")
+class InfluencerRank:
+    rank: int
+    customer: Customer
+
+
+@strawberry.type(description="What forgetting a person erased; the person can not be found afterwards.")
+class ForgetResult:
+    customer_id: strawberry.ID
+    records: int
+    identifiers: int
+    interactions: int = strawberry.field(description="Kept as anonymous facts for aggregates.")
+    suppressed: int = strawberry.field(description="Hashes stored so their old lines stay out.")
+
+
+@strawberry.type(description="One entry of the append-only audit trail.")
+class AuditEntry:
+    seq: int
+    at: str
+    actor: str = strawberry.field(description="The API key that acted: its role and fingerprint.")
+    by: str | None = strawberry.field(description="The person the calling tool named, if any.")
+    action: str
+    target: str
+    details: JSON
 
 
 @strawberry.type
