@@ -8,7 +8,8 @@
 MATCH (c:Customer {id: $id})
 CALL (c) {
   OPTIONAL MATCH (old:Customer)-[:MERGED_INTO*1..20]->(c)
-  RETURN [c.id] + collect(DISTINCT old.id) AS customers
+  WITH c, collect(DISTINCT old.id) AS merged
+  RETURN [c.id] + merged AS customers
 }
 CALL (c) {
   OPTIONAL MATCH (c)<-[:BELONGS_TO]-(r:SourceRecord)

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -9,6 +8,7 @@ from starlette.testclient import TestClient
 from service.api.app import create_app
 from service.config import Settings
 from service.graph.database import Database
+from tests.api.http import gql
 
 INGEST = """
 mutation Load($profiles: [ProfileInput!], $interactions: [InteractionInput!]) {
@@ -93,14 +93,6 @@ INTERACTIONS = [
         "kind": "ENQUIRY",
     },
 ]
-
-
-def gql(
-    client: TestClient, query: str, headers: dict[str, str] | None = None, **variables: Any
-) -> dict[str, Any]:
-    response = client.post("/graphql", json={"query": query, "variables": variables}, headers=headers or {})
-    body: dict[str, Any] = response.json()
-    return body
 
 
 @pytest.fixture
