@@ -146,7 +146,8 @@ async def test_export_then_forget_leaves_nothing_to_find_even_after_a_reload(
     ]["id"]
     flag = gql(
         client,
-        'mutation($id: ID!) { raiseFlag(customerId: $id, kind: "VIP", severity: LOW, note: "Annabel likes tea") { id } }',
+        'mutation($id: ID!) { raiseFlag(customerId: $id, kind: "VIP", severity: LOW, '
+        'note: "Annabel likes tea") { id } }',
         id=ann,
     )
     assert flag["data"]["raiseFlag"]["id"]
@@ -180,7 +181,8 @@ async def test_export_then_forget_leaves_nothing_to_find_even_after_a_reload(
     assert robert["relationships"] == []
     facts, _, _ = await database.driver.execute_query(
         "MATCH (i:Interaction) RETURN i.channel AS channel, i.kind AS kind, i.value AS value, "
-        "i.summary AS summary, i.sourceId AS sourceId, EXISTS { (i)<-[:HAD]-() } AS linked ORDER BY kind, value"
+        "i.summary AS summary, i.sourceId AS sourceId, EXISTS { (i)<-[:HAD]-() } AS linked "
+        "ORDER BY kind, value"
     )
     assert [(f["kind"], f["value"], f["linked"]) for f in facts] == [
         ("COMPLAINT", None, False),
