@@ -403,7 +403,7 @@ async def test_channel_to_sales(database: Database) -> None:
 LAPSED = """
 CREATE (a:Customer {id: 'a', displayName: 'Ann'}), (b:Customer {id: 'b'}), (c:Customer {id: 'c'}),
        (d:Customer {id: 'd'}), (e:Customer {id: 'e', displayName: 'Eve'}), (f:Customer {id: 'f'}),
-       (g:Customer {id: 'g', displayName: 'Gus'}),
+       (g:Customer {id: 'g', displayName: 'Gus'}), (h:Customer {id: 'h', displayName: 'Hal'}),
        (email:ConsentTopic {key: 'EMAIL:MARKETING', channel: 'EMAIL', purpose: 'MARKETING'}),
        (phone:ConsentTopic {key: 'PHONE:MARKETING', channel: 'PHONE', purpose: 'MARKETING'}),
        (mail:ConsentTopic {key: 'MAIL:MARKETING', channel: 'MAIL', purpose: 'MARKETING'}),
@@ -417,6 +417,11 @@ CREATE (a:Customer {id: 'a', displayName: 'Ann'}), (b:Customer {id: 'b'}), (c:Cu
        (ra2)-[:CONSENTED {granted: false, at: datetime('2022-01-01T00:00:00Z'), source: 'web'}]->(email),
        (ra1)-[:CONSENTED {granted: true, at: datetime('2023-01-01T00:00:00Z'), source: 'crm'}]->(phone),
        (ra2)-[:CONSENTED {granted: false, at: datetime('2023-01-01T00:00:00Z'), source: 'web'}]->(phone),
+       (h)<-[:BELONGS_TO]-(rh:SourceRecord {key: 'h1'}),
+       (rh)-[:HAD]->(:Interaction {key: 'h-p1', kind: 'PURCHASE', value: 900.0, currency: 'GBP',
+                                  occurredAt: datetime('2023-01-01T10:00:00Z')}),
+       (rh)-[:CONSENTED {granted: true, at: datetime('2022-01-01T00:00:00Z'), source: 'crm'}]->(email),
+       (h)-[:CONSENTED {granted: false, at: datetime('2023-02-01T00:00:00Z'), source: 'kith'}]->(email),
        (b)<-[:BELONGS_TO]-(rb:SourceRecord {key: 'b1'}),
        (rb)-[:HAD]->(:Interaction {key: 'b-p1', kind: 'PURCHASE', value: 800.0, currency: 'GBP',
                                   occurredAt: datetime('2023-01-01T10:00:00Z')}),
@@ -458,7 +463,7 @@ async def test_lapsed_high_value(database: Database) -> None:
            "lastPurchase": "2023-12-01", "daysSince": 396, "channels": ["EMAIL", "MAIL"]}  # fmt: skip
     ann = {"customer": "a", "displayName": "Ann", "currency": "GBP", "lifetimeSpend": 550.5, "orders": 2,
            "lastPurchase": "2023-07-01", "daysSince": 549, "channels": ["EMAIL"]}  # fmt: skip
-    # b withdrew consent, c bought lately, d spent little, f only agreed to service messages. Ann's
+    # b withdrew consent, Hal withdrew it to an agent (a statement Kith took), c bought lately, d spent little, f only agreed to service messages. Ann's
     # phone consent is a tie a refusal wins; Eve's undated mail refusal is older than her dated grant;
     # Gus's later refusal and purchase came after the day we judge from.
     assert await rows(database, "lapsed_high_value", asOf=AS_OF) == [gus, eve, ann]
