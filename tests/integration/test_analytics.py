@@ -463,9 +463,10 @@ async def test_lapsed_high_value(database: Database) -> None:
            "lastPurchase": "2023-12-01", "daysSince": 396, "channels": ["EMAIL", "MAIL"]}  # fmt: skip
     ann = {"customer": "a", "displayName": "Ann", "currency": "GBP", "lifetimeSpend": 550.5, "orders": 2,
            "lastPurchase": "2023-07-01", "daysSince": 549, "channels": ["EMAIL"]}  # fmt: skip
-    # b withdrew consent, Hal withdrew it to an agent (a statement Kith took), c bought lately, d spent little, f only agreed to service messages. Ann's
-    # phone consent is a tie a refusal wins; Eve's undated mail refusal is older than her dated grant;
-    # Gus's later refusal and purchase came after the day we judge from.
+    # b withdrew consent, Hal withdrew it to an agent (a statement Kith took), c bought lately, d spent
+    # little, f only agreed to service messages. Ann's phone consent is a tie a refusal wins; Eve's
+    # undated mail refusal is older than her dated grant; Gus's later refusal and purchase came after
+    # the day we judge from.
     assert await rows(database, "lapsed_high_value", asOf=AS_OF) == [gus, eve, ann]
     assert await rows(database, "lapsed_high_value", asOf=AS_OF, currency="GBP") == [eve, ann]
     assert await rows(database, "lapsed_high_value", asOf=AS_OF, minSpend=580, days=400) == [gus]
