@@ -12,10 +12,18 @@ The rules, in order:
    Two homes never merge, whatever they share: the son who moved out still has the family email.
 3. Unplaced customers join the household of the people they share household evidence with (a
    phone, an email, a device), through chains of other unplaced customers, when exactly one home
-   is reached and it lies in their hinted area. When shared identifiers reach no home, a declared
-   FAMILY relationship to the people of exactly one home does. Evidence alone (no home anywhere)
-   makes a household of two or more; several homes reached make none: no guessing.
-4. Household ids survive: each group keeps the id of the old household it overlaps most.
+   is reached and it lies in their hinted area. Several homes reached make none: no guessing.
+4. Whoever shared identifiers leave without a home (not those they left between several homes)
+   may be placed by a declared FAMILY relationship: to the home of the relative, however the
+   relative got there (by address or by evidence), through chains of ties and evidence among the
+   unplaced, again when exactly one home is reached in their hinted area.
+5. Customers linked by evidence or family ties who reach no home at all make a household of their
+   own, without an address, when they are two or more.
+6. A household of one is a choice, not a default: a customer at a known home is a household even
+   alone (it has an address, and the next person seen there joins it); a customer whose home is
+   unknown and who is linked to nobody is in no household, because not knowing where someone lives
+   is not knowing that they live alone.
+7. Household ids survive: each group keeps the id of the old household it overlaps most.
 
 Addresses compare as a `Place`: the ingest address key (`region|postcode|line`) with the line split
 into a building and a unit, so "2/12 Smith St", "Unit 2, 12 Smith St" and "12 Smith St, Flat 2"
@@ -45,8 +53,9 @@ from service.normalize import normalize_address_line
 # parent's mobile on a child's card), a family email, an app device id. Devices a profile says it
 # uses count too (keys "DEVICE:<id>"). Loyalty cards and accounts are personal: they do not count.
 EVIDENCE_KINDS = ("PHONE", "EMAIL", "DEVICE_ID")
-# Relationship kinds that may place a customer with no address of their own (rule 3): relatives
-# often live apart, so these count only when shared identifiers place the customer nowhere.
+# Relationship kinds that may place a customer with no address of their own (rules 4 and 5):
+# relatives often live apart, so these count only when shared identifiers place the customer nowhere.
+# FRIEND, FOLLOWS and REFERRED_BY say nothing about where people live: they never count.
 RELATIVE_KINDS = ("FAMILY",)
 # An identifier held by more live customers than this is a business line or a shared inbox, not a
 # family's: it links nobody. Households in real data rarely exceed 8 people.
@@ -201,8 +210,8 @@ class Group:
 def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS_MEMBERS) -> list[Group]:
     """The households of `residents`, sorted by members; customers with none are left out.
 
-    `residents` must be closed: everyone sharing a home or evidence with an unplaced customer, and
-    everyone at the home of anyone in it, is in it. The result then does not depend on what else is
+    `residents` must be closed: everyone sharing evidence or a family tie with an unplaced customer,
+    and everyone at the home of anyone in it, is in it. The result then does not depend on what else is
     in the graph, nor on the order of `residents`, so deciding around one batch gives what deciding
     the whole graph gives.
     """
@@ -219,7 +228,6 @@ def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS
             del at_place[place]
             for customer in ids:
                 homes[customer] = Home(None, hint=place.area)
-    placed = {customer: place for place, ids in at_place.items() for customer in ids}
 
     holders: dict[str, list[str]] = defaultdict(list)
     for person in people:
@@ -237,30 +245,55 @@ def decide(residents: Sequence[Resident], max_address_members: int = MAX_ADDRESS
             related[person.id].add(other)
             related[other].add(person.id)
 
-    members: dict[Place, list[str]] = {place: list(ids) for place, ids in at_place.items()}
-    floating: list[list[str]] = []
-    seen: set[str] = set()
-    for person in people:
-        if person.id in placed or person.id in seen:
-            continue
-        component = _unplaced_component(person.id, placed, linked, homes)
-        seen.update(component)
-        # Declared family ties count only when shared identifiers reach no home at all.
-        targets = _homes_reached(component, linked, placed, homes) or _homes_reached(
-            component, related, placed, homes
-        )
-        # Several homes reached is ambiguous (the grandmother sharing an email with two of her
-        # children's households): no household rather than a guess.
-        if len(targets) == 1:
-            target = targets.pop()
-            # Someone whose own latest address is in another area does not follow the others in.
-            members[target].extend(c for c in component if homes[c].hint in (None, target.area))
-        elif not targets and len(component) > 1:
-            floating.append(component)
+    # Shared identifiers first; declared family ties only for whoever they leave without a home.
+    placed = {customer: place for place, ids in at_place.items() for customer in ids}
+    unplaced = [person.id for person in people if person.id not in placed]
+    joined, unreached = _attach(unplaced, linked, placed, homes)
+    placed |= joined
+    left = [customer for component in unreached for customer in component]
+    either = {customer: linked.get(customer, set()) | related.get(customer, set()) for customer in left}
+    joined, unreached = _attach(left, either, placed, homes)
+    placed |= joined
 
+    members: dict[Place, list[str]] = defaultdict(list)
+    for customer, place in placed.items():
+        members[place].append(customer)
     groups = [Group(tuple(sorted(ids)), place, _address(place, ids, homes)) for place, ids in members.items()]
-    groups += [Group(tuple(sorted(ids))) for ids in floating]
+    groups += [Group(tuple(component)) for component in unreached if len(component) > 1]
     return sorted(groups, key=lambda group: group.members)
+
+
+def _attach(
+    candidates: Sequence[str],
+    links: Mapping[str, set[str]],
+    placed: Mapping[str, Place],
+    homes: Mapping[str, Home],
+) -> tuple[dict[str, Place], list[list[str]]]:
+    """Rule 3 for some kinds of link: the groups of `candidates` connected through `links`, and the
+    homes of `placed` customers they reach. Returns who joins which home (the group of a customer
+    who reaches exactly one, except members hinted elsewhere) and the groups that reach none (members
+    hinted away from the home the others joined count as groups of one). Groups that reach several
+    homes are in neither: no household rather than a guess.
+    """
+    free = set(candidates)
+    joined: dict[str, Place] = {}
+    unreached: list[list[str]] = []
+    for start in sorted(free):
+        if start in free:
+            component = _component(start, free, links, homes)
+            free -= set(component)
+            targets = _homes_reached(component, links, placed, homes)
+            if len(targets) == 1:
+                target = targets.pop()
+                for customer in component:
+                    # Someone whose own latest address is in another area does not follow the others in.
+                    if homes[customer].hint in (None, target.area):
+                        joined[customer] = target
+                    else:
+                        unreached.append([customer])
+            elif not targets:
+                unreached.append(component)
+    return joined, unreached
 
 
 def _homes_reached(
@@ -297,18 +330,18 @@ def _refine(at_place: dict[Place, list[str]], homes: dict[str, Home]) -> None:
             homes[customer] = Home(target, homes[customer].address)
 
 
-def _unplaced_component(
-    start: str, placed: Mapping[str, Place], linked: Mapping[str, set[str]], homes: Mapping[str, Home]
+def _component(
+    start: str, free: set[str], links: Mapping[str, set[str]], homes: Mapping[str, Home]
 ) -> list[str]:
-    """Unplaced customers reachable from `start` through evidence between compatible unplaced ones."""
+    """The `free` customers reachable from `start` through `links` between compatible free ones."""
     component, todo = {start}, [start]
     while todo:
         customer = todo.pop()
         hint = homes[customer].hint
-        for other in linked.get(customer, ()):
+        for other in links.get(customer, ()):
             other_hint = homes[other].hint
             compatible = hint is None or other_hint is None or hint == other_hint
-            if other not in placed and other not in component and compatible:
+            if other in free and other not in component and compatible:
                 component.add(other)
                 todo.append(other)
     return sorted(component)

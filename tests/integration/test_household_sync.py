@@ -360,3 +360,41 @@ async def test_households_updated_batch_by_batch_equal_a_full_rebuild(
     assert sum(len(members) > 1 for members in incremental.values()) >= 10
     assert await rebuild_households(database) == len(incremental)
     assert await households(database) == incremental  # the same groups, and every id kept
+
+
+async def test_family_ties_place_people_through_relatives_placed_by_evidence_in_any_order(
+    database: Database, settings: Settings
+) -> None:
+    def tie(source: str, source_id: str) -> list[dict[str, Any]]:
+        return [{"kind": "FAMILY", "to": {"source": source, "sourceId": source_id}}]
+
+    profiles = [
+        person("crm", "60", "Ines", "Costa", birthDate="1979-03-03", address=ASH_RD,
+               identifiers=[email("the.costas@example.com")], observedAt="2025-01-01T00:00:00Z"),
+        # No address: the family email places him at Ash Road.
+        person("app", "A60", "Rui", "Costa", identifiers=[email("the.costas@example.com")]),
+        # No address and nothing shared: a declared tie to Rui, who has no address himself.
+        person("store", "S60", "Lia", "Costa", birthDate="2012-08-08",
+               identifiers=[{"kind": "LOYALTY_ID", "value": "L-600"}], relationships=tie("app", "A60")),
+        # Two relatives with no address anywhere: a household of their own, with no address.
+        person("app", "A61", "Vera", "Lind", identifiers=[email("vera.lind@example.com")]),
+        person("social", "SO61", "Axel", "Lind", identifiers=[{"kind": "SOCIAL_HANDLE", "value": "@axel"}],
+               relationships=tie("app", "A61")),
+        # A friend is no housemate.
+        person("webshop", "W62", "Nora", "Hale", identifiers=[email("nora.hale@example.com")],
+               relationships=[{"kind": "FRIEND", "to": {"source": "crm", "sourceId": "60"}}]),
+    ]  # fmt: skip
+    expected = {
+        frozenset({"crm:60", "app:A60", "store:S60"}),
+        frozenset({"app:A61", "social:SO61"}),
+    }
+    for profile in reversed(profiles):  # the ties arrive before the people they name
+        await load(database, settings, [profile])
+    assert await grouping(database) == expected
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (h:Household) RETURN h.size AS size, EXISTS { (h)-[:AT_ADDRESS]->() } AS placed ORDER BY size"
+    )
+    assert [(r["size"], r["placed"]) for r in records] == [(2, False), (3, True)]
+    incremental = await households(database)
+    assert await rebuild_households(database) == 2
+    assert await households(database) == incremental

@@ -124,6 +124,55 @@ def test_a_declared_family_tie_places_someone_only_when_identifiers_place_them_n
     assert members(decide([mum_says, Resident("teen")])) == [("mum", "teen")]
 
 
+def test_a_family_tie_reaches_a_relative_placed_by_evidence_or_by_another_tie() -> None:
+    people = [
+        resident("mum", seen(OAK)),
+        resident("dad", evidence=("EMAIL:oak",)),  # no address: placed by the family email
+        Resident("kid", (seen(OAK),), frozenset({"EMAIL:oak"})),
+        Resident("teen", relatives=frozenset({"dad"})),  # tied to dad, who has no address himself
+        Resident("baby", relatives=frozenset({"teen"})),  # tied to teen, who has no address either
+    ]
+    assert members(decide(people)) == [("baby", "dad", "kid", "mum", "teen")]
+
+
+def test_customers_sharing_evidence_but_no_home_follow_a_family_tie_of_any_of_them() -> None:
+    people = [
+        resident("mum", seen(OAK)),
+        Resident("son", evidence=frozenset({"DEVICE:tablet"}), relatives=frozenset({"mum"})),
+        resident("daughter", evidence=("DEVICE:tablet",)),
+    ]
+    assert members(decide(people)) == [("daughter", "mum", "son")]
+
+
+def test_family_ties_without_a_home_make_a_household_where_hints_agree() -> None:
+    people = [
+        Resident("gran", relatives=frozenset({"aunt"})),
+        Resident("aunt", (seen("GB|E18XY|"),), relatives=frozenset({"cousin"})),
+        Resident("cousin"),
+        Resident("uncle", (seen("GB|LS62AB|"),), relatives=frozenset({"aunt"})),  # last seen elsewhere
+    ]
+    groups = decide(people)
+    assert members(groups) == [("aunt", "cousin", "gran")]
+    assert groups[0].place is None and groups[0].address is None
+
+
+def test_a_family_tie_never_settles_what_evidence_left_ambiguous() -> None:
+    people = [
+        resident("ann", seen(OAK), evidence=("EMAIL:gran",)),
+        resident("sam", seen(ELM), evidence=("PHONE:gran",)),
+        Resident("gran", evidence=frozenset({"EMAIL:gran", "PHONE:gran"}), relatives=frozenset({"ann"})),
+    ]
+    assert members(decide(people)) == [("ann",), ("sam",)]
+
+
+def test_a_known_home_is_a_household_even_alone_and_no_known_home_is_none() -> None:
+    # Someone living alone at a known address is a household of one (its address, its members'
+    # roles); someone whose home is unknown and who is tied to nobody is in no household: unknown,
+    # which is not the same as living alone.
+    groups = decide([resident("solo", seen(OAK)), resident("nowhere"), resident("vague", seen("GB|LS62AB|"))])
+    assert members(groups) == [("solo",)] and groups[0].address == OAK
+
+
 def test_a_building_written_without_its_flat_joins_the_only_flat_known_there() -> None:
     building = "GB|N65BP|2 windsor avenue"
     one = decide([resident("a", seen("GB|N65BP|flat 20 2 windsor avenue")), resident("b", seen(building))])
