@@ -45,7 +45,7 @@ from service.records import (
     parse_line,
     record_key,
 )
-from service.resolution.blocking import blocking_keys
+from service.resolution.blocking import block_key, blocking_keys
 from service.resolution.model import MatchModel
 
 BATCH_SIZE = 2000
@@ -219,7 +219,7 @@ class Preparer:
             for kind, to, source, source_id in sorted(relationships, key=lambda item: (item[0], item[1]))
         ]
         rows["link_blocking_keys"] += [
-            {"record": key, "key": f"{name}={value}"} for name, value in blocking_keys(match).items()
+            {"record": key, "key": block_key(name, value)} for name, value in blocking_keys(match).items()
         ]
         return len(warnings)
 
