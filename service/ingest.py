@@ -14,6 +14,7 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -375,6 +376,38 @@ def rejects_path(path: Path) -> Path:
     return path.with_name(path.name + ".rejects.jsonl")
 
 
+def _batches(
+    lines: Iterable[tuple[int, int, ParsedLine | Rejected, str]],
+    preparer: Preparer,
+    report: IngestReport,
+    batch_size: int,
+) -> Iterator[tuple[Batch, int]]:
+    """Batches of the accepted lines with how far into the input each reaches; the last may be empty.
+
+    Accepted lines and rejections are counted into `report` as they are read.
+    """
+    batch = Batch()
+    position = 0
+    for number, position, parsed, text in lines:
+        if isinstance(parsed, Rejected):
+            report.rejected.append(Rejection(index=number, reason=str(parsed), text=text))
+            continue
+        if f"{parsed.record.type}:{parsed.record.key}" in batch.keys:
+            # A second version of a line in one batch: the first must land before it is replaced.
+            yield batch, position
+            batch = Batch()
+        report.warnings += preparer.add(batch, parsed)
+        report.accepted += 1
+        if isinstance(parsed.record, Profile):
+            report.profiles += 1
+        else:
+            report.interactions += 1
+        if len(batch) >= batch_size:
+            yield batch, position
+            batch = Batch()
+    yield batch, position
+
+
 async def ingest_parsed(
     database: Database,
     lines: Iterable[tuple[int, int, ParsedLine | Rejected, str]],
@@ -385,32 +418,21 @@ async def ingest_parsed(
 ) -> IngestReport:
     """Loads parsed lines in batches; rejections are reported, never raised."""
     report = IngestReport()
-    preparer = Preparer(settings.kith_default_region)
-    batch = Batch()
-    position = 0
-    for number, position, parsed, text in lines:
-        if isinstance(parsed, Rejected):
-            report.rejected.append(Rejection(index=number, reason=str(parsed), text=text))
-            continue
-        if f"{parsed.record.type}:{parsed.record.key}" in batch.keys:
-            # A second version of a line in one batch: the first must land before it is replaced.
-            await write_batch(database, batch, model)
-            batch = Batch()
-        report.warnings += preparer.add(batch, parsed)
-        report.accepted += 1
-        if isinstance(parsed.record, Profile):
-            report.profiles += 1
-        else:
-            report.interactions += 1
-        if len(batch) >= batch_size:
-            await write_batch(database, batch, model)
-            batch = Batch()
+    batches = _batches(lines, Preparer(settings.kith_default_region), report, batch_size)
+    # The next batch is read and normalised in a thread while this one is written and resolved:
+    # the thread runs while this one waits on Neo4j, so Python's and the server's work overlap.
+    # Only one `next` is ever in flight, and `report` is read only once the batches run out.
+    upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
+    try:
+        while (item := await upcoming) is not None:
+            batch, position = item
+            upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
+            if len(batch):
+                await write_batch(database, batch, model)
             if on_progress is not None:
                 on_progress(position)
-    if len(batch):
-        await write_batch(database, batch, model)
-    if on_progress is not None:
-        on_progress(position)
+    finally:
+        upcoming.cancel()
     return report
 
 
