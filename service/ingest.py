@@ -87,11 +87,7 @@ WRITE_ORDER = (
     "link_consents",
     "link_relationships",
     "link_blocking_keys",
-    "clear_interaction_links",
     "upsert_interactions",
-    "link_interaction_customers",
-    "link_interaction_devices",
-    "link_interaction_products",
 )
 
 
@@ -230,7 +226,6 @@ class Preparer:
         target = None
         if interaction.customer is not None:
             target = self.reference(batch, interaction.customer, self.default_region, "customer", warnings)
-        rows["clear_interaction_links"].append(key)
         rows["upsert_interactions"].append(
             {
                 "key": key,
@@ -249,17 +244,15 @@ class Preparer:
                     "raw": orjson.dumps(parsed.raw).decode(),
                     "warnings": warnings,
                 },
+                "customer": (
+                    None
+                    if target is None
+                    else {"record": target[0], "source": target[1], "sourceId": target[2]}
+                ),
+                "device": interaction.deviceId or None,
+                "products": [product.model_dump() for product in interaction.products],
             }
         )
-        if target is not None:
-            rows["link_interaction_customers"].append(
-                {"interaction": key, "record": target[0], "source": target[1], "sourceId": target[2]}
-            )
-        if interaction.deviceId:
-            rows["link_interaction_devices"].append({"interaction": key, "device": interaction.deviceId})
-        rows["link_interaction_products"] += [
-            {"interaction": key, **product.model_dump()} for product in interaction.products
-        ]
         return len(warnings)
 
     def add(self, batch: Batch, parsed: ParsedLine) -> int:
