@@ -4,13 +4,16 @@
 // interaction hangs off the source record that names its customer, not the customer, so it follows
 // merges and splits untouched; a record not known yet is created as a `pending` placeholder and the
 // interaction waits there for the profile.
-// params: $rows: list of {key, props (map), customer ({record, source, sourceId} or null),
+// Times come as ISO 8601 text when they have a zone (read with `datetime()`), else as local datetimes.
+// params: $rows: list of {key, props (map), occurredAt (text or local datetime or null),
+//         customer ({record, source, sourceId} or null),
 //         device (id or null), products (list of {sku, name, category, quantity, price})}
 // returns: nothing
 UNWIND $rows AS row
 MERGE (i:Interaction {key: row.key})
 ON CREATE SET i.createdAt = datetime()
-SET i += row.props
+SET i += row.props,
+    i.occurredAt = CASE WHEN row.occurredAt IS :: STRING THEN datetime(row.occurredAt) ELSE row.occurredAt END
 WITH i, row
 CALL (i) {
   MATCH (i)-[old:HAD|VIA|ABOUT]-()

@@ -18,6 +18,7 @@ import asyncio
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -76,17 +77,11 @@ class IngestReport:
         self.interactions += other.interactions
 
 
-# The write statements of a batch, in the order they run: records before what links to them.
+# The write statements of a batch, in the order they run: records before what links to them. Each
+# writes its rows with everything they link to in one pass, so a row is looked up once.
 WRITE_ORDER = (
     "upsert_identifier_records",
-    "clear_record_links",
     "upsert_source_records",
-    "link_identifiers",
-    "link_addresses",
-    "link_devices",
-    "link_consents",
-    "link_relationships",
-    "link_blocking_keys",
     "upsert_interactions",
 )
 
@@ -107,6 +102,13 @@ class Batch:
         return sorted(
             {row["key"] for row in self.rows["upsert_source_records"]} | set(self.identifier_records)
         )
+
+
+def _temporal(value: datetime | None) -> datetime | str | None:
+    """A time with a zone as ISO 8601 text, for Cypher's `datetime()`: the driver's own conversion of
+    a datetime was a seventh of ingest's Python time. A time without a zone stays as it is (the
+    driver sends it as a local datetime, which `datetime()` would not)."""
+    return value.isoformat() if value is not None and value.tzinfo is not None else value
 
 
 class Preparer:
@@ -160,14 +162,18 @@ class Preparer:
             target = self.reference(batch, relationship.to, region, f"relationships[{index}].to", warnings)
             if target is not None:
                 relationships.add((relationship.kind.upper(), *target))
-        rows["clear_record_links"].append(key)
+        address = profile.address
+        address_row = None
+        if address is not None and normalized.address_key is not None:
+            props = {**address.model_dump(), "nAddress": match.address, "nPostcode": match.postcode}
+            address_row = {"key": normalized.address_key, "props": props}
+        devices = {device.id: device for device in profile.devices}
         rows["upsert_source_records"].append(
             {
                 "key": key,
                 "props": {
                     "source": profile.source,
                     "sourceId": profile.sourceId,
-                    "observedAt": profile.observedAt,
                     "givenName": profile.givenName,
                     "familyName": profile.familyName,
                     "birthDate": profile.birthDate,
@@ -185,39 +191,34 @@ class Preparer:
                     "raw": orjson.dumps(parsed.raw).decode(),
                     "warnings": warnings,
                 },
+                "observedAt": _temporal(profile.observedAt),
+                "identifiers": [
+                    {"key": i.key, "kind": i.kind.value, "value": i.value, "junk": i.junk}
+                    for i in normalized.identifiers
+                ],
+                "address": address_row,
+                "devices": [
+                    {"id": device.id, "kind": device.kind, "os": device.os} for device in devices.values()
+                ],
+                "consents": [
+                    {
+                        "topic": f"{consent.channel.upper()}:{consent.purpose.upper()}",
+                        "channel": consent.channel.upper(),
+                        "purpose": consent.purpose.upper(),
+                        "granted": consent.granted,
+                        "at": _temporal(consent.at),
+                    }
+                    for consent in profile.consents
+                ],
+                "relationships": [
+                    {"kind": kind, "to": to, "toSource": source, "toSourceId": source_id}
+                    for kind, to, source, source_id in sorted(
+                        relationships, key=lambda item: (item[0], item[1])
+                    )
+                ],
+                "blockingKeys": [block_key(name, value) for name, value in blocking_keys(match).items()],
             }
         )
-        rows["link_identifiers"] += [
-            {"record": key, "key": i.key, "kind": i.kind.value, "value": i.value, "junk": i.junk}
-            for i in normalized.identifiers
-        ]
-        address = profile.address
-        if address is not None and normalized.address_key is not None:
-            props = {**address.model_dump(), "nAddress": match.address, "nPostcode": match.postcode}
-            rows["link_addresses"].append({"record": key, "key": normalized.address_key, "props": props})
-        devices = {device.id: device for device in profile.devices}
-        rows["link_devices"] += [
-            {"record": key, "id": device.id, "kind": device.kind, "os": device.os}
-            for device in devices.values()
-        ]
-        rows["link_consents"] += [
-            {
-                "record": key,
-                "topic": f"{consent.channel.upper()}:{consent.purpose.upper()}",
-                "channel": consent.channel.upper(),
-                "purpose": consent.purpose.upper(),
-                "granted": consent.granted,
-                "at": consent.at,
-            }
-            for consent in profile.consents
-        ]
-        rows["link_relationships"] += [
-            {"record": key, "kind": kind, "to": to, "toSource": source, "toSourceId": source_id}
-            for kind, to, source, source_id in sorted(relationships, key=lambda item: (item[0], item[1]))
-        ]
-        rows["link_blocking_keys"] += [
-            {"record": key, "key": block_key(name, value)} for name, value in blocking_keys(match).items()
-        ]
         return len(warnings)
 
     def add_interaction(self, batch: Batch, parsed: ParsedLine, interaction: Interaction) -> int:
@@ -234,7 +235,6 @@ class Preparer:
                     "sourceId": interaction.sourceId,
                     "channel": interaction.channel.value if interaction.channel else None,
                     "kind": interaction.kind,
-                    "occurredAt": interaction.occurredAt,
                     "status": interaction.status,
                     "agent": interaction.agent,
                     "summary": interaction.summary,
@@ -244,6 +244,7 @@ class Preparer:
                     "raw": orjson.dumps(parsed.raw).decode(),
                     "warnings": warnings,
                 },
+                "occurredAt": _temporal(interaction.occurredAt),
                 "customer": (
                     None
                     if target is None
