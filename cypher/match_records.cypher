@@ -1,8 +1,8 @@
 // match_records: what identity resolution needs to know of each record.
 // Normalised fields (n*) for matching, the fields as given for the golden record, usable
-// identifiers with how many records hold each, the current customer and any cannot-links, and
-// whether the record changed since it was last resolved.
-// params: $keys (list of record keys)
+// identifiers with how many records hold each, the blocking keys too common to pair anyone, the
+// current customer and any cannot-links, and whether the record changed since it was last resolved.
+// params: $keys (list of record keys), $maxBlock (int: a blocking key on more records is crowded)
 // returns: one row per record
 UNWIND $keys AS recordKey
 MATCH (r:SourceRecord {key: recordKey})
@@ -14,5 +14,7 @@ RETURN r.key AS key, r.dirty AS dirty, r.source AS source, toString(r.observedAt
        r.givenName AS givenName, r.familyName AS familyName,
        [(r)-[:HAS_IDENTIFIER]->(i:Identifier) WHERE NOT i.junk
           | {key: i.key, holders: COUNT { (i)<-[:HAS_IDENTIFIER]-() }}] AS identifiers,
+       [(r)-[:BLOCKED_BY]->(b:BlockingKey) WHERE COUNT { (b)<-[:BLOCKED_BY]-() } > $maxBlock | b.key]
+         AS crowdedBlocks,
        c.id AS customer, toString(c.createdAt) AS customerCreated,
        [(r)-[:CANNOT_LINK]-(other:SourceRecord) | other.key] AS cannotLink

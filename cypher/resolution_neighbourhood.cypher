@@ -1,29 +1,26 @@
-// resolution_neighbourhood: the records one hop from the given ones, to be resolved together.
-// That is the records themselves, their candidates (records sharing a usable identifier or
-// a blocking key, unless that identifier or block is too common to mean anything), and every record
-// of the customers those belong to, so a cluster is always decided whole.
+// resolution_neighbourhood: what lies one hop from some records, for identity resolution to follow.
+// A record's candidates are the records sharing a usable identifier or a blocking key with it, unless
+// that identifier or block is too common to mean anything; its members are every record of the
+// customer it belongs to (itself included), so a cluster is always decided whole.
 // params: $keys (list of record keys), $onlyDirty (bool: skip keys not flagged dirty),
 //         $maxHolders (int: an identifier held by more records merges no one, so it links nothing here),
 //         $maxBlock (int: likewise for a blocking key)
-// returns: key
+// returns: key (one row per given record that is resolvable), candidates (keys), members (keys)
 UNWIND $keys AS seedKey
 MATCH (seed:SourceRecord {key: seedKey})
 WHERE (seed.dirty OR NOT $onlyDirty) AND NOT seed.pending
-CALL (seed) {
-  MATCH (seed)-[:HAS_IDENTIFIER]->(i:Identifier)<-[:HAS_IDENTIFIER]-(o:SourceRecord)
-  WHERE NOT i.junk AND COUNT { (i)<-[:HAS_IDENTIFIER]-() } <= $maxHolders
-  RETURN o
-  UNION
-  MATCH (seed)-[:BLOCKED_BY]->(b:BlockingKey)<-[:BLOCKED_BY]-(o:SourceRecord)
-  WHERE COUNT { (b)<-[:BLOCKED_BY]-() } <= $maxBlock
-  RETURN o
-  UNION
-  RETURN seed AS o
-}
-WITH DISTINCT o
-WHERE NOT o.pending
-OPTIONAL MATCH (o)-[:BELONGS_TO]->(:Customer)<-[:BELONGS_TO]-(member:SourceRecord)
-WITH collect(DISTINCT o.key) + collect(DISTINCT member.key) AS keys
-UNWIND keys AS key
-RETURN DISTINCT key
-ORDER BY key
+RETURN seed.key AS key,
+       COLLECT {
+         MATCH (seed)-[:HAS_IDENTIFIER]->(i:Identifier)<-[:HAS_IDENTIFIER]-(o:SourceRecord)
+         WHERE NOT i.junk AND o <> seed AND COUNT { (i)<-[:HAS_IDENTIFIER]-() } <= $maxHolders
+         RETURN o.key AS candidate
+         UNION
+         MATCH (seed)-[:BLOCKED_BY]->(b:BlockingKey)<-[:BLOCKED_BY]-(o:SourceRecord)
+         WHERE o <> seed AND COUNT { (b)<-[:BLOCKED_BY]-() } <= $maxBlock
+         RETURN o.key AS candidate
+       } AS candidates,
+       [seed.key] + COLLECT {
+         MATCH (seed)-[:BELONGS_TO]->(:Customer)<-[:BELONGS_TO]-(member:SourceRecord)
+         WHERE member <> seed
+         RETURN member.key
+       } AS members

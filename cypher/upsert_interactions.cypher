@@ -1,14 +1,50 @@
-// upsert_interactions: creates or updates interactions (their fields only), keyed by `source:sourceId`.
+// upsert_interactions: creates or updates interactions, keyed by `source:sourceId`, with their links.
+// One statement per batch: each interaction is looked up once, what a reload replaces (its
+// customer's record, device and products) is cleared and linked again in the same pass. An
+// interaction hangs off the source record that names its customer, not the customer, so it follows
+// merges and splits untouched; a record not known yet is created as a `pending` placeholder and the
+// interaction waits there for the profile.
 // An issue an agent has moved on in Kith (`statusAt` set by care_update_issue) keeps the agent's
 // status and resolution when its source line is loaded again; the source's status is kept beside
 // them as `sourceStatus`.
-// params: $rows: list of {key, props (map)}
+// Times come as ISO 8601 text when they have a zone (read with `datetime()`), else as local datetimes.
+// params: $rows: list of {key, props (map), occurredAt (text or local datetime or null),
+//         customer ({record, source, sourceId} or null),
+//         device (id or null), products (list of {sku, name, category, quantity, price})}
 // returns: nothing
 UNWIND $rows AS row
 MERGE (i:Interaction {key: row.key})
 ON CREATE SET i.createdAt = datetime()
 WITH i, row, i {.status, .resolution, .statusAt} AS worked
-SET i += row.props
-WITH i, worked
-WHERE worked.statusAt IS NOT NULL
-SET i.sourceStatus = i.status, i.status = worked.status, i.resolution = worked.resolution
+SET i += row.props,
+    i.occurredAt = CASE WHEN row.occurredAt IS :: STRING THEN datetime(row.occurredAt) ELSE row.occurredAt END
+WITH i, row, worked
+CALL (i, worked) {
+  WITH i, worked
+  WHERE worked.statusAt IS NOT NULL
+  SET i.sourceStatus = i.status, i.status = worked.status, i.resolution = worked.resolution
+}
+CALL (i) {
+  MATCH (i)-[old:HAD|VIA|ABOUT]-()
+  DELETE old
+}
+CALL (i, row) {
+  WITH row.customer AS customer
+  WHERE customer IS NOT NULL
+  MERGE (r:SourceRecord {key: customer.record})
+  ON CREATE SET r.pending = true, r.source = customer.source, r.sourceId = customer.sourceId,
+                r.createdAt = datetime()
+  CREATE (r)-[:HAD]->(i)
+}
+CALL (i, row) {
+  WITH row.device AS device
+  WHERE device IS NOT NULL
+  MERGE (d:Device {id: device})
+  CREATE (i)-[:VIA]->(d)
+}
+CALL (i, row) {
+  UNWIND row.products AS product
+  MERGE (p:Product {sku: product.sku})
+  SET p.name = coalesce(product.name, p.name), p.category = coalesce(product.category, p.category)
+  CREATE (i)-[:ABOUT {quantity: product.quantity, price: product.price}]->(p)
+}

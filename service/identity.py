@@ -33,7 +33,7 @@ from service.resolution.model import (
     model_to_json,
 )
 from service.resolution.record import MatchRecord
-from service.resolution.resolve import resolve
+from service.resolution.resolve import linkable, resolve, without_crowded
 from service.resolution.survivorship import assign_ids, golden_record
 
 RESOLVE_CHUNK = 1000
@@ -120,47 +120,80 @@ def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+@dataclass(frozen=True)
+class Neighbourhood:
+    """The records one resolution pass decides: their rows (`match_records`) and match records,
+    identifiers too common to merge anyone already left out (`resolution.without_crowded`)."""
+
+    rows: dict[str, dict[str, Any]]
+    records: dict[str, MatchRecord]
+
+
 async def closed_neighbourhood(
     tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel
-) -> list[str]:
-    """The dirty seeds and every record reachable from them through candidates and shared customers.
+) -> Neighbourhood:
+    """The dirty seeds and every record their outcome depends on.
 
-    Resolving the whole reachable set (not just the seeds' direct candidates) is what makes a
-    record land where a full run would put it, whatever order the records arrived in: a full run
-    decides exactly these sets, one by one.
+    From each record found it follows the records of its customer and the candidates it could be
+    linked to directly (`resolution.linkable`: scored over the threshold, or a thin record sharing
+    a strong identifier). `resolve` merges only along such links and decides each group they join
+    the same way whatever else it is given, so resolving the closure lands every record where a
+    full run would put it, whatever order they arrived in. Candidates that could never be linked
+    are compared and left out: their records stay as they are, and stay where a full run puts them.
     """
-
-    async def reach(keys: Sequence[str], only_dirty: bool) -> set[str]:
-        return set(await store.resolution_neighbourhood(tx, keys, model.max_holders, MAX_BLOCK, only_dirty))
-
-    found = await reach(seeds, only_dirty=True) if seeds else set()
-    frontier = found - set(seeds)
+    scores, tf = _SCORES.for_model(model), model.family_frequencies
+    rows: dict[str, dict[str, Any]] = {}
+    records: dict[str, MatchRecord] = {}
+    found: set[str] = set()
+    frontier, only_dirty = sorted(set(seeds)), True
     while frontier and len(found) < MAX_NEIGHBOURHOOD:
-        reached = await reach(sorted(frontier), only_dirty=False)
-        frontier = reached - found
-        found |= reached
-    return sorted(found)
+        hops = await store.resolution_neighbourhood(tx, frontier, model.max_holders, MAX_BLOCK, only_dirty)
+        wanted = {key for hop in hops for key in (*hop["candidates"], *hop["members"])} - rows.keys()
+        fetched = await store.match_records(tx, sorted(wanted), MAX_BLOCK) if wanted else []
+        holder_counts = {ident["key"]: ident["holders"] for row in fetched for ident in row["identifiers"]}
+        cleared = without_crowded([_match_record(row) for row in fetched], holder_counts, model.max_holders)
+        rows.update((row["key"], row) for row in fetched)
+        records.update((record.key, record) for record in cleared)
+        found.update(hop["key"] for hop in hops)
+        reached: set[str] = set()
+        for hop in hops:
+            record = records[hop["key"]]
+            reached.update(hop["members"])
+            reached.update(
+                key
+                for key in hop["candidates"]
+                if key not in found and linkable(record, records[key], model, tf, scores)
+            )
+        frontier, only_dirty = sorted(reached - found), False
+    return Neighbourhood({key: rows[key] for key in found}, {key: records[key] for key in found})
 
 
 async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel) -> PassSummary:
     """Re-decides the clusters around `seeds` and stores customers, evidence and merges."""
-    keys = await closed_neighbourhood(tx, seeds, model)
-    if not keys:
+    neighbourhood = await closed_neighbourhood(tx, seeds, model)
+    if not neighbourhood.rows:
         return PassSummary(records=0, clusters=0, merges=0)
-    rows = await store.match_records(tx, keys)
-    records = [_match_record(row) for row in rows]
+    keys = sorted(neighbourhood.rows)
+    rows = [neighbourhood.rows[key] for key in keys]
     holder_counts = {ident["key"]: ident["holders"] for row in rows for ident in row["identifiers"]}
     cannot_link = {
         (min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]
     }
+    crowded_blocks = {block for row in rows for block in row["crowdedBlocks"]}
     outcome = resolve(
-        records, model, model.family_frequencies, holder_counts, cannot_link, _SCORES.for_model(model)
+        [neighbourhood.records[key] for key in keys],
+        model,
+        model.family_frequencies,
+        holder_counts,
+        cannot_link,
+        _SCORES.for_model(model),
+        crowded_blocks,
     )
 
     current = {row["key"]: row["customer"] for row in rows if row["customer"] is not None}
     created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}
     assignment = assign_ids(outcome.clusters, current, created, new_customer_id)
-    by_key = {row["key"]: row for row in rows}
+    by_key = neighbourhood.rows
     sizes = Counter(current.values())
     changed = [
         members
@@ -211,7 +244,7 @@ async def estimate_model(database: Database, pairs: int = 200_000, seed: int = 7
 
         async def page(tx: AsyncManagedTransaction, after: str = after) -> list[dict[str, Any]]:
             keys = await store.record_keys_page(tx, after, RESOLVE_CHUNK * 10)
-            return await store.match_records(tx, keys) if keys else []
+            return await store.match_records(tx, keys, MAX_BLOCK) if keys else []
 
         rows = await database.in_read_transaction(page)
         if not rows:

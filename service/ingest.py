@@ -14,9 +14,11 @@ Example:
 
 from __future__ import annotations
 
+import asyncio
 import csv
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -46,7 +48,7 @@ from service.records import (
     parse_line,
     record_key,
 )
-from service.resolution.blocking import blocking_keys
+from service.resolution.blocking import block_key, blocking_keys
 from service.resolution.model import MatchModel
 from service.suppression import SuppressionList, identifier_entry, interaction_entry, record_entry
 
@@ -77,22 +79,12 @@ class IngestReport:
         self.interactions += other.interactions
 
 
-# The write statements of a batch, in the order they run: records before what links to them.
+# The write statements of a batch, in the order they run: records before what links to them. Each
+# writes its rows with everything they link to in one pass, so a row is looked up once.
 WRITE_ORDER = (
     "upsert_identifier_records",
-    "clear_record_links",
     "upsert_source_records",
-    "link_identifiers",
-    "link_addresses",
-    "link_devices",
-    "link_consents",
-    "link_relationships",
-    "link_blocking_keys",
-    "clear_interaction_links",
     "upsert_interactions",
-    "link_interaction_customers",
-    "link_interaction_devices",
-    "link_interaction_products",
 )
 
 
@@ -112,6 +104,13 @@ class Batch:
         return sorted(
             {row["key"] for row in self.rows["upsert_source_records"]} | set(self.identifier_records)
         )
+
+
+def _temporal(value: datetime | None) -> datetime | str | None:
+    """A time with a zone as ISO 8601 text, for Cypher's `datetime()`: the driver's own conversion of
+    a datetime was a seventh of ingest's Python time. A time without a zone stays as it is (the
+    driver sends it as a local datetime, which `datetime()` would not)."""
+    return value.isoformat() if value is not None and value.tzinfo is not None else value
 
 
 class Suppressed(Rejected):
@@ -193,14 +192,18 @@ class Preparer:
             target = self.reference(batch, relationship.to, region, where, warnings)
             if target is not None:
                 relationships.add((relationship.kind.upper(), *target))
-        rows["clear_record_links"].append(key)
+        address = profile.address
+        address_row = None
+        if address is not None and normalized.address_key is not None:
+            props = {**address.model_dump(), "nAddress": match.address, "nPostcode": match.postcode}
+            address_row = {"key": normalized.address_key, "props": props}
+        devices = {device.id: device for device in profile.devices}
         rows["upsert_source_records"].append(
             {
                 "key": key,
                 "props": {
                     "source": profile.source,
                     "sourceId": profile.sourceId,
-                    "observedAt": profile.observedAt,
                     "givenName": profile.givenName,
                     "familyName": profile.familyName,
                     "birthDate": profile.birthDate,
@@ -218,39 +221,34 @@ class Preparer:
                     "raw": orjson.dumps(parsed.raw).decode(),
                     "warnings": warnings,
                 },
+                "observedAt": _temporal(profile.observedAt),
+                "identifiers": [
+                    {"key": i.key, "kind": i.kind.value, "value": i.value, "junk": i.junk}
+                    for i in normalized.identifiers
+                ],
+                "address": address_row,
+                "devices": [
+                    {"id": device.id, "kind": device.kind, "os": device.os} for device in devices.values()
+                ],
+                "consents": [
+                    {
+                        "topic": f"{consent.channel.upper()}:{consent.purpose.upper()}",
+                        "channel": consent.channel.upper(),
+                        "purpose": consent.purpose.upper(),
+                        "granted": consent.granted,
+                        "at": _temporal(consent.at),
+                    }
+                    for consent in profile.consents
+                ],
+                "relationships": [
+                    {"kind": kind, "to": to, "toSource": source, "toSourceId": source_id}
+                    for kind, to, source, source_id in sorted(
+                        relationships, key=lambda item: (item[0], item[1])
+                    )
+                ],
+                "blockingKeys": [block_key(name, value) for name, value in blocking_keys(match).items()],
             }
         )
-        rows["link_identifiers"] += [
-            {"record": key, "key": i.key, "kind": i.kind.value, "value": i.value, "junk": i.junk}
-            for i in normalized.identifiers
-        ]
-        address = profile.address
-        if address is not None and normalized.address_key is not None:
-            props = {**address.model_dump(), "nAddress": match.address, "nPostcode": match.postcode}
-            rows["link_addresses"].append({"record": key, "key": normalized.address_key, "props": props})
-        devices = {device.id: device for device in profile.devices}
-        rows["link_devices"] += [
-            {"record": key, "id": device.id, "kind": device.kind, "os": device.os}
-            for device in devices.values()
-        ]
-        rows["link_consents"] += [
-            {
-                "record": key,
-                "topic": f"{consent.channel.upper()}:{consent.purpose.upper()}",
-                "channel": consent.channel.upper(),
-                "purpose": consent.purpose.upper(),
-                "granted": consent.granted,
-                "at": consent.at,
-            }
-            for consent in profile.consents
-        ]
-        rows["link_relationships"] += [
-            {"record": key, "kind": kind, "to": to, "toSource": source, "toSourceId": source_id}
-            for kind, to, source, source_id in sorted(relationships, key=lambda item: (item[0], item[1]))
-        ]
-        rows["link_blocking_keys"] += [
-            {"record": key, "key": f"{name}={value}"} for name, value in blocking_keys(match).items()
-        ]
         return len(warnings)
 
     def add_interaction(self, batch: Batch, parsed: ParsedLine, interaction: Interaction) -> int:
@@ -264,7 +262,6 @@ class Preparer:
         target = None
         if interaction.customer is not None:
             target = self.reference(batch, interaction.customer, self.default_region, "customer", warnings)
-        rows["clear_interaction_links"].append(key)
         rows["upsert_interactions"].append(
             {
                 "key": key,
@@ -273,7 +270,6 @@ class Preparer:
                     "sourceId": interaction.sourceId,
                     "channel": interaction.channel.value if interaction.channel else None,
                     "kind": interaction.kind,
-                    "occurredAt": interaction.occurredAt,
                     "status": interaction.status,
                     "agent": interaction.agent,
                     "summary": interaction.summary,
@@ -283,17 +279,16 @@ class Preparer:
                     "raw": orjson.dumps(parsed.raw).decode(),
                     "warnings": warnings,
                 },
+                "occurredAt": _temporal(interaction.occurredAt),
+                "customer": (
+                    None
+                    if target is None
+                    else {"record": target[0], "source": target[1], "sourceId": target[2]}
+                ),
+                "device": interaction.deviceId or None,
+                "products": [product.model_dump() for product in interaction.products],
             }
         )
-        if target is not None:
-            rows["link_interaction_customers"].append(
-                {"interaction": key, "record": target[0], "source": target[1], "sourceId": target[2]}
-            )
-        if interaction.deviceId:
-            rows["link_interaction_devices"].append({"interaction": key, "device": interaction.deviceId})
-        rows["link_interaction_products"] += [
-            {"interaction": key, **product.model_dump()} for product in interaction.products
-        ]
         return len(warnings)
 
     def add(self, batch: Batch, parsed: ParsedLine) -> int:
@@ -412,18 +407,16 @@ def rejects_path(path: Path) -> Path:
     return path.with_name(path.name + ".rejects.jsonl")
 
 
-async def ingest_parsed(
-    database: Database,
+def _batches(
     lines: Iterable[tuple[int, int, ParsedLine | Rejected, str]],
-    settings: Settings,
-    model: MatchModel,
-    on_progress: Callable[[int], None] | None = None,
-    batch_size: int = BATCH_SIZE,
-) -> IngestReport:
-    """Loads parsed lines in batches; rejections are reported, never raised."""
-    report = IngestReport()
-    # Read once: a person forgotten while a long ingest runs is suppressed from the next one on.
-    preparer = Preparer(settings.kith_default_region, await suppression_list(database, settings))
+    preparer: Preparer,
+    report: IngestReport,
+    batch_size: int,
+) -> Iterator[tuple[Batch, int]]:
+    """Batches of the accepted lines with how far into the input each reaches; the last may be empty.
+
+    Accepted lines and rejections are counted into `report` as they are read.
+    """
     batch = Batch()
     position = 0
     for number, position, parsed, text in lines:
@@ -432,7 +425,7 @@ async def ingest_parsed(
             continue
         if f"{parsed.record.type}:{parsed.record.key}" in batch.keys:
             # A second version of a line in one batch: the first must land before it is replaced.
-            await write_batch(database, batch, model)
+            yield batch, position
             batch = Batch()
         try:
             report.warnings += preparer.add(batch, parsed)
@@ -445,14 +438,38 @@ async def ingest_parsed(
         else:
             report.interactions += 1
         if len(batch) >= batch_size:
-            await write_batch(database, batch, model)
+            yield batch, position
             batch = Batch()
+    yield batch, position
+
+
+async def ingest_parsed(
+    database: Database,
+    lines: Iterable[tuple[int, int, ParsedLine | Rejected, str]],
+    settings: Settings,
+    model: MatchModel,
+    on_progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+) -> IngestReport:
+    """Loads parsed lines in batches; rejections are reported, never raised."""
+    report = IngestReport()
+    # Read once: a person forgotten while a long ingest runs is suppressed from the next one on.
+    preparer = Preparer(settings.kith_default_region, await suppression_list(database, settings))
+    batches = _batches(lines, preparer, report, batch_size)
+    # The next batch is read and normalised in a thread while this one is written and resolved:
+    # the thread runs while this one waits on Neo4j, so Python's and the server's work overlap.
+    # Only one `next` is ever in flight, and `report` is read only once the batches run out.
+    upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
+    try:
+        while (item := await upcoming) is not None:
+            batch, position = item
+            upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
+            if len(batch):
+                await write_batch(database, batch, model)
             if on_progress is not None:
                 on_progress(position)
-    if len(batch):
-        await write_batch(database, batch, model)
-    if on_progress is not None:
-        on_progress(position)
+    finally:
+        upcoming.cancel()
     return report
 
 

@@ -47,21 +47,21 @@ async def mark_records_dirty(tx: AsyncManagedTransaction, limit: int) -> int:
 
 
 async def resolution_neighbourhood(
-    tx: AsyncManagedTransaction, seeds: Sequence[str], max_holders: int, max_block: int, only_dirty: bool
-) -> list[str]:
-    rows = await run(
+    tx: AsyncManagedTransaction, keys: Sequence[str], max_holders: int, max_block: int, only_dirty: bool
+) -> list[Row]:
+    """Rows of {key, candidates, members} for the given records that can be resolved."""
+    return await run(
         tx,
         "resolution_neighbourhood",
-        keys=list(seeds),
+        keys=list(keys),
         maxHolders=max_holders,
         maxBlock=max_block,
         onlyDirty=only_dirty,
     )
-    return [row["key"] for row in rows]
 
 
-async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str]) -> list[Row]:
-    return await run(tx, "match_records", keys=list(keys))
+async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str], max_block: int) -> list[Row]:
+    return await run(tx, "match_records", keys=list(keys), maxBlock=max_block)
 
 
 async def record_keys_page(tx: AsyncManagedTransaction, after: str, limit: int) -> list[str]:

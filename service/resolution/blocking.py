@@ -24,7 +24,7 @@ Example:
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 
@@ -97,22 +97,30 @@ def blocking_keys(r: MatchRecord) -> dict[str, str]:
     return keys
 
 
-def _blocks(records: Sequence[MatchRecord]) -> Iterable[list[int]]:
-    groups: defaultdict[tuple[str, str], list[int]] = defaultdict(list)
+def block_key(name: str, value: str) -> str:
+    """A blocking-key value as the graph stores it: "bkName=value"."""
+    return f"{name}={value}"
+
+
+def _blocks(records: Sequence[MatchRecord], crowded: Collection[str]) -> Iterable[list[int]]:
+    groups: defaultdict[str, list[int]] = defaultdict(list)
     for index, r in enumerate(records):
         for name, value in blocking_keys(r).items():
-            groups[name, value].append(index)
+            groups[block_key(name, value)].append(index)
         for identifier in r.identifiers:
-            groups["identifier", identifier].append(index)
-    return (group for group in groups.values() if 1 < len(group) <= MAX_BLOCK)
+            groups["identifier:" + identifier].append(index)
+    return (group for key, group in groups.items() if 1 < len(group) <= MAX_BLOCK and key not in crowded)
 
 
-def candidate_pairs(records: Sequence[MatchRecord]) -> set[tuple[int, int]]:
+def candidate_pairs(records: Sequence[MatchRecord], crowded: Collection[str] = ()) -> set[tuple[int, int]]:
     """Index pairs (i < j) of records that share a blocking-key value or an identifier.
 
     The caller drops over-held identifiers first; an identifier block is never larger than that.
+    `crowded` names blocks (`block_key`) holding more than MAX_BLOCK records in a larger set than
+    these (the whole graph): they pair no one here either, so a pair is a candidate whatever other
+    records it is resolved with.
     """
     pairs: set[tuple[int, int]] = set()
-    for group in _blocks(records):
+    for group in _blocks(records, crowded):
         pairs.update(combinations(group, 2))
     return pairs

@@ -32,6 +32,7 @@ from service.resolution.blocking import candidate_pairs
 from service.resolution.cluster import Link, cluster, pair
 from service.resolution.compare import PairScore, compare
 from service.resolution.guards import clusters_conflict
+from service.resolution.levels import STRONG_KINDS
 from service.resolution.model import MatchModel
 from service.resolution.record import MatchRecord
 from service.resolution.thin import attach_thin, is_thin
@@ -45,9 +46,15 @@ class Resolution:
     links: list[Link]
 
 
-def _without_crowded(
+Scores = MutableMapping[tuple[MatchRecord, MatchRecord], PairScore]
+"""Comparisons remembered across calls with the same model and `tf` (see `resolve`)."""
+
+
+def without_crowded(
     records: Sequence[MatchRecord], holder_counts: Mapping[str, int], max_holders: int
 ) -> list[MatchRecord]:
+    """The records without the identifiers held by more than `max_holders` records (by
+    `holder_counts`, or by `records` if they hold more): those merge no one."""
     in_set = Counter(identifier for r in records for identifier in r.identifiers)
     crowded = {
         identifier
@@ -59,13 +66,43 @@ def _without_crowded(
     ]
 
 
+def score(
+    a: MatchRecord, b: MatchRecord, model: MatchModel, tf: Mapping[str, float], known: Scores | None
+) -> PairScore:
+    """`compare(a, b)`, looked up in `known` first (and remembered there) when it is given."""
+    if known is None:
+        return compare(a, b, model, tf)
+    found = known.get((a, b))
+    if found is None:
+        found = known[a, b] = compare(a, b, model, tf)
+    return found
+
+
+def linkable(
+    a: MatchRecord, b: MatchRecord, model: MatchModel, tf: Mapping[str, float], known: Scores | None = None
+) -> bool:
+    """Whether `resolve` could link a and b directly, given records cleared by `without_crowded`:
+    named records scoring at least the threshold, or a thin one sharing a strong identifier.
+
+    `resolve` only ever merges along such links, and decides each group of records joined by them
+    (with every record of the customers they belong to) the same way, whatever else it is given:
+    following these links from some records finds everything their outcome depends on.
+    """
+    if is_thin(a) or is_thin(b):
+        return any(key.partition(":")[0] in STRONG_KINDS for key in a.identifiers & b.identifiers)
+    if b.key < a.key:
+        a, b = b, a
+    return score(a, b, model, tf, known).weight >= model.threshold_weight
+
+
 def resolve(
     records: Sequence[MatchRecord],
     model: MatchModel,
     tf: Mapping[str, float],
     holder_counts: Mapping[str, int],
     cannot_link: Collection[tuple[str, str]] = (),
-    known_scores: MutableMapping[tuple[MatchRecord, MatchRecord], PairScore] | None = None,
+    known_scores: Scores | None = None,
+    crowded_blocks: Collection[str] = (),
 ) -> Resolution:
     """Clusters `records` into people; see the module docstring.
 
@@ -74,11 +111,13 @@ def resolve(
     `cannot_link` lists key pairs a person has split apart: they never share a cluster.
     `known_scores`, when given, remembers comparisons across calls with the same model and `tf`: a
     pair of unchanged records scores the same every time its neighbourhood is resolved again.
+    `crowded_blocks` lists blocking keys too common in the whole graph to pair anyone
+    (`blocking.candidate_pairs`).
     """
     keys = [r.key for r in records]
     if len(set(keys)) != len(keys):
         raise ValueError("record keys must be unique")
-    ordered = _without_crowded(sorted(records, key=lambda r: r.key), holder_counts, model.max_holders)
+    ordered = without_crowded(sorted(records, key=lambda r: r.key), holder_counts, model.max_holders)
     by_key = {r.key: r for r in ordered}
     named = [r for r in ordered if not is_thin(r)]
     thin = [r for r in ordered if is_thin(r)]
@@ -89,21 +128,16 @@ def resolve(
         return clusters_conflict(records_x, records_y, model.personal_kinds, forbidden) is not None
 
     def scored(a: MatchRecord, b: MatchRecord) -> PairScore:
-        if known_scores is None:
-            return compare(a, b, model, tf)
-        found = known_scores.get((a, b))
-        if found is None:
-            found = known_scores[a, b] = compare(a, b, model, tf)
-        return found
+        return score(a, b, model, tf, known_scores)
 
     scores: dict[tuple[str, str], PairScore] = {}
-    for i, j in candidate_pairs(named):
+    for i, j in candidate_pairs(named, crowded_blocks):
         scores[named[i].key, named[j].key] = scored(named[i], named[j])
     partition, links = cluster((r.key for r in ordered), scores, model.threshold_weight, conflict)
 
     def identifier_link(x: str, y: str, identifier: str) -> Link:
-        score = scored(by_key[x], by_key[y])
-        return Link(*pair(x, y), score.weight, "IDENTIFIER:" + identifier.partition(":")[0], score.evidence)
+        found = scored(by_key[x], by_key[y])
+        return Link(*pair(x, y), found.weight, "IDENTIFIER:" + identifier.partition(":")[0], found.evidence)
 
     links += attach_thin(partition, thin, by_key, conflict, identifier_link)
     return Resolution(partition.clusters(), sorted(links, key=lambda link: (link.a, link.b)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from service.resolution import BLOCKING_KEYS, blocking_keys
-from service.resolution.blocking import MAX_BLOCK, candidate_pairs
+from service.resolution.blocking import MAX_BLOCK, block_key, candidate_pairs
 from tests.unit.match_records import person
 
 FULL = person("crm:1", "bob", "smith", "1956-04-09", canonical="robert", postcode="2119")
@@ -63,3 +63,11 @@ def test_a_block_larger_than_the_cap_is_skipped() -> None:
     ]
     assert candidate_pairs(crowd) == set()
     assert len(candidate_pairs(crowd[:MAX_BLOCK])) == MAX_BLOCK * (MAX_BLOCK - 1) // 2
+
+
+def test_a_block_crowded_in_the_graph_pairs_no_one_in_a_smaller_set() -> None:
+    pair = [person("a", "ann", "lee", "1990-01-02"), person("b", "ann", "leigh", "1990-01-02")]
+    crowded = [block_key(name, value) for name, value in blocking_keys(pair[0]).items()]
+    assert candidate_pairs(pair) == {(0, 1)}
+    assert candidate_pairs(pair, crowded[1:]) == {(0, 1)}
+    assert candidate_pairs(pair, crowded) == set()

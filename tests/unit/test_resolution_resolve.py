@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import replace
 
 import pytest
 
 from service.resolution import MatchModel, MatchRecord, Resolution, family_name_frequencies, resolve
+from service.resolution.blocking import candidate_pairs
+from service.resolution.resolve import linkable, without_crowded
 from tests.unit.match_records import person
 
 MODEL = MatchModel()
@@ -260,3 +263,29 @@ def test_clusters_are_a_sorted_partition_spanned_by_links() -> None:
 def test_record_keys_must_be_unique() -> None:
     with pytest.raises(ValueError, match="unique"):
         run([person("a", "ann"), person("a", "bob")])
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_groups_joined_by_linkable_pairs_resolve_alone_as_in_the_whole(seed: int) -> None:
+    # What lets a resolution pass decide only the records reachable through linkable pairs.
+    records = synthetic(seed)
+    tf = family_name_frequencies(records)
+    holders = Counter(identifier for r in records for identifier in r.identifiers)
+    cleared = without_crowded(records, holders, MODEL.max_holders)
+    group = {r.key: r.key for r in cleared}
+
+    def root(key: str) -> str:
+        while group[key] != key:
+            key = group[key]
+        return key
+
+    for i, j in candidate_pairs(cleared):
+        if linkable(cleared[i], cleared[j], MODEL, tf):
+            group[root(cleared[i].key)] = root(cleared[j].key)
+    groups: dict[str, list[MatchRecord]] = {}
+    for r in cleared:
+        groups.setdefault(root(r.key), []).append(r)
+    whole = resolve(records, MODEL, tf, holders)
+    alone = [members for part in groups.values() for members in resolve(part, MODEL, tf, holders).clusters]
+    assert 1 < len(groups) < len(records)
+    assert sorted(alone) == whole.clusters
