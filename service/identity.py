@@ -6,8 +6,8 @@ Ingest calls `resolve_keys` for every batch it writes (so resolution is complete
 returns); `kith resolve` calls it for records left dirty, or page by page for the whole graph.
 
 Incremental equals full because a pass always decides whole neighbourhoods: the changed records,
-their candidates, and every record of the customers those belong to, through the same pure,
-order-independent `resolve()`.
+every record they could be linked to, and every record of the customers those belong to, followed
+until nothing new turns up, through the same pure, order-independent `resolve()`.
 """
 
 from __future__ import annotations

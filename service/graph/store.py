@@ -24,7 +24,9 @@ Row = dict[str, Any]
 
 async def run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[Row]:
     result = await tx.run(statement(name), params)
-    return [record.data() async for record in result]
+    # These queries return values, lists and maps, never nodes: a plain dict skips the driver's
+    # conversion of graph types (`record.data()`), which took a third of the time rows cost here.
+    return [dict(record) async for record in result]
 
 
 async def take_resolution_lock(tx: AsyncManagedTransaction) -> None:

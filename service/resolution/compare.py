@@ -36,16 +36,10 @@ _IDENTIFIER_KINDS = frozenset(STRONG_KINDS) | frozenset(WEAK_KINDS)
 _FAMILY = COMPARISONS.index(FAMILY_NAME)
 
 
-@dataclass(frozen=True, slots=True)
-class Part:
-    """One comparison's contribution: "familyName", "exact", +6.2."""
-
-    name: str
-    label: str
-    weight: float
-
-    def __str__(self) -> str:
-        return f"{self.name} {self.label} ({self.weight:+.1f})"
+Part = tuple[str, str, float]
+"""One comparison's contribution: ("familyName", "exact", 6.2). A plain tuple of plain values, which
+the garbage collector stops tracking: a process remembers many scores, and every full collection
+used to walk a Part object for each comparison of each of them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,7 +59,7 @@ class PairScore:
     @property
     def evidence(self) -> tuple[str, ...]:
         """Readable parts: ("givenName exact (+6.3)", "EMAIL shared (+17.2)", ...)."""
-        return tuple(str(part) for part in self.parts)
+        return tuple(f"{name} {label} ({weight:+.1f})" for name, label, weight in self.parts)
 
 
 def compare(a: MatchRecord, b: MatchRecord, model: MatchModel, tf: Mapping[str, float]) -> PairScore:
@@ -89,11 +83,11 @@ def compare(a: MatchRecord, b: MatchRecord, model: MatchModel, tf: Mapping[str, 
             # (twins are often given consecutive numbers) is household evidence like the rest.
             personal = level == 0 and comparison.name in model.personal_kinds
             if household is not None and not personal:
-                parts.append(Part(comparison.name, f"{label}, household only: {household}", 0.0))
+                parts.append((comparison.name, f"{label}, household only: {household}", 0.0))
                 continue
             identifier_weights[comparison.name] = part
         weight += part
-        parts.append(Part(comparison.name, label, part))
+        parts.append((comparison.name, label, part))
     rule = _rule(weight, identifier_weights, model)
     return PairScore(weight, model.probability(weight), rule, tuple(parts), household)
 
