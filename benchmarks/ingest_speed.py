@@ -16,6 +16,7 @@ import asyncio
 import statistics
 import tempfile
 import time
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -58,20 +59,36 @@ async def bare_create_baseline(database: Database, path: Path) -> float:
     return rate
 
 
+def _new_person(n: int) -> dict[str, Any]:
+    """A profile of someone the graph has not seen: names are letters only (the normaliser drops
+    digits), so each sample gets its own name and birth date and stays a customer of its own."""
+    return {
+        "source": "bench",
+        "sourceId": f"B-{n}",
+        "givenName": ("Avery", "Blake", "Corin", "Dana", "Emery")[n % 5],
+        "familyName": "Quill" + _letters(n),
+        "birthDate": (date(1940, 1, 1) + timedelta(days=97 * n)).isoformat(),
+        "identifiers": [{"kind": "EMAIL", "value": f"sample{n}@bench.example"}],
+    }
+
+
+def _letters(n: int) -> str:
+    """n in base 26 written with letters: 0 -> "a", 27 -> "bb"."""
+    text = ""
+    while True:
+        n, digit = divmod(n, 26)
+        text = chr(ord("a") + digit) + text
+        if n == 0:
+            return text
+
+
 async def mutation_latencies(database: Database, samples: int) -> list[float]:
     app = create_app(bench_settings())
     app.state.database = database
     latencies = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kith") as client:
         for n in range(samples):
-            profile = {
-                "source": "bench",
-                "sourceId": f"B-{n}",
-                "givenName": "Avery",
-                "familyName": f"Quill{n}",
-                "birthDate": "1990-01-01",
-                "identifiers": [{"kind": "EMAIL", "value": f"avery{n}@bench.example"}],
-            }
+            profile = _new_person(n)
             started = time.perf_counter()
             response = await client.post("/graphql", json={"query": MUTATION, "variables": {"p": [profile]}})
             latencies.append((time.perf_counter() - started) * 1000)

@@ -7,24 +7,34 @@
 // param: $minCustomers int = 2 — fewest customers who must have bought both
 // param: $limit int = 50 — how many pairs to list
 // returns: skuA, productA, skuB, productB, customers, support, confidenceAB, confidenceBA, lift
-MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(:Interaction {kind: 'PURCHASE'})-[:ABOUT]->(p:Product)
+// Purchases are grouped by record before the hop to the customer (a record holds many purchases,
+// and that hop walks all of a record's relationships), and baskets are sorted lists of SKUs, so a
+// pair is two list positions, not two nodes to look up again.
+MATCH (r:SourceRecord)-[:HAD]->(:Interaction {kind: 'PURCHASE'})-[:ABOUT]->(p:Product)
+WITH r, collect(DISTINCT p.sku) AS skus
+MATCH (r)-[:BELONGS_TO]->(c:Customer)
 WHERE c.mergedInto IS NULL
-WITH DISTINCT c, p
-// Each product's buyer count rides along in the baskets, so no pair has to count them again.
-WITH p, collect(c) AS productBuyers
-UNWIND productBuyers AS c
-WITH c, collect({product: p, buyers: size(productBuyers)}) AS basket
+UNWIND skus AS sku
+WITH DISTINCT c, sku
+ORDER BY sku
+WITH c, collect(sku) AS basket
 WITH collect(basket) AS baskets
+CALL (baskets) {
+  UNWIND baskets AS basket
+  UNWIND basket AS sku
+  WITH sku, count(*) AS productBuyers
+  RETURN collect({sku: sku, buyers: productBuyers}) AS productBuyers
+}
 UNWIND baskets AS basket
-WITH size(baskets) AS buyers, basket
-UNWIND basket AS a
-UNWIND basket AS b
-WITH buyers, a, b
-WHERE a.product.sku < b.product.sku
-WITH buyers, a.product AS productA, a.buyers AS buyersA, b.product AS productB, b.buyers AS buyersB,
-     count(*) AS both
+UNWIND range(0, size(basket) - 2) AS a
+UNWIND range(a + 1, size(basket) - 1) AS b
+WITH size(baskets) AS buyers, productBuyers, basket[a] AS skuA, basket[b] AS skuB, count(*) AS both
 WHERE both >= $minCustomers
-RETURN productA.sku AS skuA, productA.name AS productA, productB.sku AS skuB, productB.name AS productB,
+WITH buyers, skuA, skuB, both,
+     [entry IN productBuyers WHERE entry.sku = skuA][0].buyers AS buyersA,
+     [entry IN productBuyers WHERE entry.sku = skuB][0].buyers AS buyersB
+MATCH (productA:Product {sku: skuA}), (productB:Product {sku: skuB})
+RETURN skuA, productA.name AS productA, skuB, productB.name AS productB,
        both AS customers,
        round(toFloat(both) / buyers, 4) AS support,
        round(toFloat(both) / buyersA, 4) AS confidenceAB,

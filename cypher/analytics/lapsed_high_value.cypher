@@ -1,6 +1,6 @@
 // lapsed_high_value: Which high-value customers have stopped buying, and may we market to them?
 // A contact list: live customers whose last PURCHASE is $days days or more before $asOf and whose
-// lifetime spend (the value of their purchases up to $asOf, per currency) is above $minSpend.
+// lifetime spend (the value of their purchases up to $asOf, per currency, to the cent) is above $minSpend.
 // Customers without MARKETING consent are left out: on each channel the newest CONSENTED statement
 // across all the customer's profiles and Kith's own statements wins (a refusal wins a tie; a statement with no date is older
 // than any dated one), and `channels` lists the channels whose newest statement grants. Best customers first.
@@ -9,15 +9,21 @@
 // param: $currency string = null — only spend in this currency (GBP, AUD...); null takes each currency on its own
 // param: $asOf string = null — ISO date-time to judge from; null means now
 // returns: customer, displayName, currency, lifetimeSpend, orders, lastPurchase, daysSince, channels
+// Purchases are grouped by record before the hop to the customer: a record holds many purchases,
+// and that hop walks all of a record's relationships.
 WITH coalesce(datetime($asOf), datetime()) AS asOf
-MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(p:Interaction {kind: 'PURCHASE'})
-WHERE c.mergedInto IS NULL AND p.occurredAt <= asOf
+MATCH (r:SourceRecord)-[:HAD]->(p:Interaction {kind: 'PURCHASE'})
+WHERE p.occurredAt <= asOf
+WITH asOf, r, collect(p) AS recordPurchases
+MATCH (r)-[:BELONGS_TO]->(c:Customer)
+WHERE c.mergedInto IS NULL
+UNWIND recordPurchases AS p
 WITH asOf, c, collect(p) AS purchases, max(p.occurredAt) AS lastPurchase
 WHERE duration.inDays(lastPurchase, asOf).days >= $days
 UNWIND purchases AS p
 WITH asOf, c, lastPurchase, p
 WHERE $currency IS NULL OR p.currency = $currency
-WITH asOf, c, lastPurchase, p.currency AS currency, sum(coalesce(p.value, 0.0)) AS lifetimeSpend,
+WITH asOf, c, lastPurchase, p.currency AS currency, round(sum(coalesce(p.value, 0.0)), 2) AS lifetimeSpend,
      count(p) AS orders
 WHERE lifetimeSpend > $minSpend
 CALL (c, asOf) {
