@@ -6,13 +6,15 @@
 // there. Shares are of `firstBuyers`, every customer with a first purchase, contacted or not.
 // param: $days int = 30 — how many days before the first purchase a contact still counts
 // returns: channel, touched, touchedShare, lastTouch, lastTouchShare, firstBuyers
-MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
-WHERE c.mergedInto IS NULL AND i.occurredAt IS NOT NULL
-WITH c, i
-ORDER BY i.occurredAt DESC, i.key DESC
 // One pass over each customer's timeline (newest first) finds the first purchase and the contacts
-// before it, rather than a time-range subquery per buyer.
-WITH c, collect(i) AS timeline
+// before it, rather than a time-range subquery per buyer; each timeline is sorted on its own.
+MATCH (c:Customer)
+WHERE c.mergedInto IS NULL
+WITH c, COLLECT {
+  MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction)
+  WHERE i.occurredAt IS NOT NULL
+  RETURN i ORDER BY i.occurredAt DESC, i.key DESC
+} AS timeline
 WITH c, timeline, [x IN timeline WHERE x.kind = 'PURCHASE' | x.occurredAt] AS purchases
 WHERE size(purchases) > 0
 WITH c, timeline, purchases[-1] AS firstPurchase
