@@ -1,11 +1,11 @@
 // household_facts: what deciding households needs to know of some customers, one row per id found.
 // A merged-away id answers with its survivor (`survivor`), so the caller can follow it and drop its
 // membership. Sightings are the addresses on the customer's records with when each was observed.
-// Evidence lists the identifiers of $kinds (junk never) and the devices the customer shares with
+// Evidence lists the identifiers (junk never, any kind else) and the devices the customer shares with
 // other live customers, with every live holder, when no more than $maxHolders customers hold them;
 // anything on more than $maxRecords records is skipped without counting its holders.
 // `relatives` are the live customers tied to this one by a relationship of $relativeKinds, either way.
-// params: $ids (list of customer ids), $kinds (identifier kinds), $maxHolders (int), $maxRecords (int),
+// params: $ids (list of customer ids), $maxHolders (int), $maxRecords (int),
 //         $relativeKinds (relationship kinds)
 // `mergedMembers` are customers merged into this one that still hold a membership, so a caller
 // that only names survivors still retires them.
@@ -19,7 +19,7 @@ WHERE survivor.mergedInto IS NULL
 OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
 CALL (c) {
   MATCH (c)<-[:BELONGS_TO]-(:SourceRecord)-[:HAS_IDENTIFIER]->(i:Identifier)
-  WHERE i.kind IN $kinds AND NOT coalesce(i.junk, false)
+  WHERE NOT coalesce(i.junk, false)
     AND COUNT { (i)<-[:HAS_IDENTIFIER]-() } <= $maxRecords
   WITH DISTINCT i
   WITH i.key AS key, COLLECT {

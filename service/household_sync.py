@@ -34,7 +34,6 @@ from service.graph import store
 from service.graph.database import Database
 from service.graph.values import plain
 from service.households import (
-    EVIDENCE_KINDS,
     MAX_EVIDENCE_HOLDERS,
     RELATIVE_KINDS,
     Home,
@@ -134,7 +133,6 @@ class _Neighbourhood:
                 self.tx,
                 "household_facts",
                 ids=missing,
-                kinds=list(EVIDENCE_KINDS),
                 maxHolders=MAX_EVIDENCE_HOLDERS,
                 maxRecords=MAX_EVIDENCE_RECORDS,
                 relativeKinds=list(RELATIVE_KINDS),

@@ -10,8 +10,8 @@ The rules, in order:
 2. Customers at the same home form one household (flatmates and twins included). A home written
    without its flat ("12 High St") is the one flat known in that building, when only one is known.
    Two homes never merge, whatever they share: the son who moved out still has the family email.
-3. Unplaced customers join the household of the people they share household evidence with (a
-   phone, an email, a device), through chains of other unplaced customers, when exactly one home
+3. Unplaced customers join the household of the people they share evidence with (an identifier
+   other than junk, or a device), through chains of other unplaced customers, when exactly one home
    is reached and it lies in their hinted area. Several homes reached make none: no guessing.
 4. Whoever shared identifiers leave without a home (not those they left between several homes)
    may be placed by a declared FAMILY relationship: to the home of the relative, however the
@@ -49,10 +49,11 @@ from functools import lru_cache
 
 from service.normalize import normalize_address_line
 
-# Identifier kinds that hint at one household when several customers hold them: a landline (or a
-# parent's mobile on a child's card), a family email, an app device id. Devices a profile says it
-# uses count too (keys "DEVICE:<id>"). Loyalty cards and accounts are personal: they do not count.
-EVIDENCE_KINDS = ("PHONE", "EMAIL", "DEVICE_ID")
+# Evidence (`Resident.evidence`) is any identifier but junk, or a device (keys "DEVICE:<id>"), that
+# several customers hold. A landline (or a parent's mobile on a child's card), a family email or a
+# shared tablet link housemates. A personal one (a loyalty card, a web shop account, a social handle)
+# on two customers is one person that resolution kept apart for want of more (a till's "J. SMITH",
+# a social profile with a handle for a name), and a person lives where they live.
 # Relationship kinds that may place a customer with no address of their own (rules 4 and 5):
 # relatives often live apart, so these count only when shared identifiers place the customer nowhere.
 # FRIEND, FOLLOWS and REFERRED_BY say nothing about where people live: they never count.

@@ -7,7 +7,11 @@ dirt: nicknames, typos, names in any case, phones in local or international form
 movers with an older record at their previous address, married women with an older maiden-name record.
 As in real, joined-up systems, every record of a person shares an identifier with another of their
 records (social login on the app or webshop, the newsletter address used elsewhere, the loyalty card in
-the CRM or the phone at the till, the caller's number on file): see `links`.
+the CRM or the phone at the till, the caller's number on file): see `links`. And as a business that
+knows a customer at all has an address for them somewhere, everyone has an account that keeps one (the
+CRM's file, a web shop or app delivery address, a loyalty card's registration, a phone order): one of
+their current records shows the street address of their home (`sources.ACCOUNTS`). Newsletter
+subscriptions and social profiles come on top of that account, never instead of it.
 
 The truth says which person each record belongs to, which household each person lives in, and lists
 the traps (`hard_cases`): pairs of records of *different* people that a naive matcher would merge.

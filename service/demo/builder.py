@@ -237,13 +237,14 @@ class Builder:
             self._names_seen[name] = None
 
     def _legacy_match(self, person: Person, chunk: Chunk) -> None:
-        """An older record (previous address, maiden name) and a current one sharing an email or phone."""
+        """An older record (previous address, maiden name) and a current one sharing an email or phone,
+        both showing what differs (a caller's record may lack the family name)."""
         tokens = person.identity_tokens()
+        shown = "ADDR" if person.legacy == "MOVED" else "NAME"
         for rec in person.records:
-            if not rec.legacy or person.legacy is None:
+            if not rec.legacy or person.legacy is None or shown not in rec.tokens:
                 continue
             shared = [token for token in tokens if token in rec.tokens]
-            shown = "ADDR" if person.legacy == "MOVED" else "NAME"
             twins = [c for c in _current(person) if shown in c.tokens and any(t in c.tokens for t in shared)]
             twin = next((c for c in twins if c.source == "crm"), twins[0] if twins else None)
             if twin is not None:

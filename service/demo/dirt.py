@@ -179,12 +179,13 @@ _COUNTRY_NAMES = {
 
 
 def address(rng: Random, place: Address, style: str) -> dict[str, Any]:
-    """`full` (a CRM form), `typed` (a customer at checkout) or `short` (a postcode asked at a till)."""
+    """`full` (a CRM form), `typed` (a customer at checkout), `short` (a postcode asked at a till, maybe
+    the street line) or `till` (the postcode and the street line, as a till registers a card)."""
     country = place.country if chance(rng, 0.93) else rng.choice(_COUNTRY_NAMES[place.country])
     postcode = place.postcode
-    if style == "short":
+    if style in ("short", "till"):
         result: dict[str, Any] = {"postcode": postcode, "country": place.country}
-        if chance(rng, 0.3):
+        if style == "till" or chance(rng, 0.3):
             result["line1"] = place.street_line
         return result
     street_type = place.street_type

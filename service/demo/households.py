@@ -22,6 +22,7 @@ from service.demo.people import (
     chance,
     random_date,
 )
+from service.demo.sources import ACCOUNTS
 
 HOUSEHOLD_KINDS = Weighted(
     [
@@ -369,7 +370,8 @@ class HouseholdMaker:
         }
         chosen = []
         for _ in range(min(SOURCE_COUNTS.pick(rng), len(eligible))):
-            source = Weighted(eligible.items()).pick(rng)
+            pool = eligible if chosen else {s: w for s, w in eligible.items() if s in ACCOUNTS}
+            source = Weighted(pool.items()).pick(rng)
             chosen.append(source)
             del eligible[source]
         for source in person.required:

@@ -2,14 +2,18 @@
 
 - `crm`: the fullest record: legal name, birth date, address, email, phones, loyalty card.
 - `webshop`: what customers type at checkout: email, a name often in lower case, an address, a cookie.
-- `app`: email, devices (MOBILE/TABLET), often the first name only.
+- `app`: email, devices (MOBILE/TABLET), often the first name only; a delivery address when the app
+  is where the person shops.
 - `callcentre`: a phone number (one on file) and a name as heard (nicknames, sound-alikes, typos); the
   country of the line called when there is no postcode.
-- `store`: the loyalty card, often "J" + surname in capitals, a postcode.
+- `store`: the loyalty card, often "J" + surname in capitals, a postcode (the full name and the street
+  line the card was registered with, when the card is the account the business knows the person by).
 - `social`: a handle and a display name; the handle is often the login of the app or webshop account.
 - `newsletter`: an email address the person uses elsewhere too, maybe a first name.
 
 Every record shares at least one identifier with another record of the same person (see `links`).
+Every person has an account in one of `ACCOUNTS`, and the first of those they have keeps their address:
+at least one of their current records shows the street address of the home they live in.
 """
 
 from __future__ import annotations
@@ -57,6 +61,11 @@ SOCIAL_LOGIN = 0.5  # app and webshop accounts of people on social media opened 
 # Rendered last, so that they can show what the person's other records show: the call centre finds a
 # caller by a number on file, the newsletter is signed up with an address the person uses elsewhere.
 LATE = {"callcentre": 1, "newsletter": 2}
+# The systems that keep an address for a customer, best first: the CRM's file, the web shop's delivery
+# address, the loyalty card's registration, the app's delivery address, an order taken on the phone.
+# Everyone is a customer of one at least (newsletters and social profiles come on top, see
+# `households.HouseholdMaker._sources`), and the first of them a person has shows their home.
+ACCOUNTS = ("crm", "webshop", "store", "app", "callcentre")
 
 
 def stamp(moment: datetime) -> str:
@@ -76,6 +85,7 @@ class View:
     family: str
     landline: Phone | None
     legacy: bool
+    home: bool = False  # the person's address-keeping account: shows the street address of the home
 
 
 class Renderer:
@@ -125,9 +135,11 @@ class Renderer:
                 start = max(start, _day_start(event))
         start = min(start, END - timedelta(days=2))
         span = int((END - start).total_seconds())
+        keeper = next((source for source in ACCOUNTS if source in person.sources), None)
         for source in sorted(person.sources, key=lambda source: LATE.get(source, 0)):
             observed = start + timedelta(seconds=rng.randrange(span))
-            view = View(observed, household.address, person.family, household.landline, legacy=False)
+            home = source == keeper
+            view = View(observed, household.address, person.family, household.landline, False, home)
             self._render(household, person, source, view)
         self.linker.link(household, person)
 
@@ -315,7 +327,7 @@ class Renderer:
         if chance(rng, 0.06):
             gender = rng.choice((gender.lower(), "Male" if gender == "M" else "Female", "U"))
         profile["gender"] = gender
-        if full or chance(rng, 0.95):
+        if full or view.home or chance(rng, 0.95):
             profile["address"] = dirt.address(rng, view.address, "full")
             rec.tokens.add("ADDR")
         if person.junk_email and not view.legacy:
@@ -370,7 +382,7 @@ class Renderer:
             rec.tokens.add("NAME")
         if chance(rng, 0.08):
             self._birth(person, profile, rec, household.country, 0.05)
-        if view.legacy or chance(rng, 0.85):
+        if view.legacy or view.home or chance(rng, 0.85):
             profile["address"] = dirt.address(rng, view.address, "typed")
             rec.tokens.add("ADDR")
         if person.email or person.shared_email:
@@ -415,6 +427,9 @@ class Renderer:
                 rec.tokens.add("NAME")
         if chance(rng, 0.15):
             self._birth(person, profile, rec, household.country, 0.02)
+        if view.home:
+            profile["address"] = dirt.address(rng, view.address, "typed")
+            rec.tokens.add("ADDR")
         if chance(rng, 0.95):
             self._email(person, "app", identifiers, rec, 0.1)
         for device in person.app_devices:
@@ -458,7 +473,10 @@ class Renderer:
             self._birth(person, profile, rec, household.country, 0.06)
         if chance(rng, 0.25):
             profile["gender"] = person.sex
-        if chance(rng, 0.3):
+        if view.home:  # taken down with an order
+            profile["address"] = dirt.address(rng, view.address, "full")
+            rec.tokens.add("ADDR")
+        elif chance(rng, 0.3):
             profile["address"] = dirt.address(rng, view.address, "short")
         elif household.country != "GB":
             profile["address"] = {"country": view.address.country}  # the country's line they called
@@ -503,15 +521,16 @@ class Renderer:
             profile["familyName"] = view.family
             rec.tokens.add("NAME")
             self._birth(person, profile, rec, household.country, 0.02)
-            style = "full" if chance(rng, 0.6) else "short"
+            style = "full" if chance(rng, 0.6) else "till"  # the club's form, or the till's
             profile["address"] = dirt.address(rng, view.address, style)
+            rec.tokens.add("ADDR")
             parent = next((p for p in household.members if p.age() >= ADULT and p.mobile), None)
             if parent is not None and parent.mobile is not None:
                 self._add(identifiers, rec, "PHONE", dirt.phone(rng, parent.mobile, 0.1), parent.mobile.token)
             profile["attributes"] = {"club": "kids", "homeStore": view.address.locality}
             return
         given = self._given(person, 0.1)
-        if chance(rng, 0.35):
+        if not view.home and chance(rng, 0.35):  # a card registered with an address has the full name
             given = given[0] + ("." if chance(rng, 0.4) else "")
         family = view.family
         if chance(rng, 0.3):
@@ -521,7 +540,10 @@ class Renderer:
         rec.tokens.add("NAME")
         if chance(rng, 0.12):
             self._birth(person, profile, rec, household.country, 0.05)
-        if chance(rng, 0.4):
+        if view.home:  # the card's registration at the till
+            profile["address"] = dirt.address(rng, view.address, "till")
+            rec.tokens.add("ADDR")
+        elif chance(rng, 0.4):
             profile["address"] = dirt.address(rng, view.address, "short")
         if person.junk_phone and not view.legacy:
             self._junk(identifiers, rec, "JUNK_PHONE", "0000000000")

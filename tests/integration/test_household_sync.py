@@ -229,6 +229,26 @@ async def test_customers_without_an_address_join_only_an_unambiguous_household(
     assert await household_of(database, "newsletter:N21") is None
 
 
+async def test_a_record_resolution_kept_apart_lives_where_its_person_does(
+    database: Database, settings: Settings
+) -> None:
+    handle = {"kind": "SOCIAL_HANDLE", "value": "@edwardsm"}
+    await load(
+        database,
+        settings,
+        [
+            person("crm", "70", "Michael", "Edwards", birthDate="1971-03-03", address=OAK_RD,
+                   identifiers=[handle]),
+            person("crm", "71", "Jane", "Edwards", birthDate="1973-05-05", address=OAK_RD),
+            # His social profile: the handle for a name, too little to merge on, and no address.
+            {"source": "social", "sourceId": "SO70", "givenName": "edwardsm", "identifiers": [handle]},
+        ],
+    )  # fmt: skip
+    customers = await record_customers(database)
+    assert customers["social:SO70"] != customers["crm:70"]
+    assert await grouping(database) == {frozenset({"crm:70", "crm:71", "social:SO70"})}
+
+
 async def test_household_ids_survive_a_new_member_and_incremental_equals_rebuild(
     database: Database, settings: Settings
 ) -> None:

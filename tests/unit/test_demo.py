@@ -21,11 +21,13 @@ from email_validator import validate_email
 from service.demo import END, GUARANTEED_HARD_CASES, HARD_CASE_KINDS, DemoData, generate, write_demo
 from service.demo.households import HouseholdMaker
 from service.demo.people import Population
+from service.households import Place, place_of
 from service.normalize import (
     canonical_given_name,
     is_junk_identifier,
     normalize_identifier,
     normalize_name,
+    normalize_profile,
     parse_birth_date,
     region_for,
 )
@@ -145,8 +147,10 @@ def test_hard_cases_are_different_people_who_really_look_alike() -> None:
         else:
             assert same_home, case
         if case.kind == "TWINS":
-            assert a["familyName"] == b["familyName"] and a["birthDate"] == b["birthDate"], case
-            assert a["givenName"] != b["givenName"], case
+            # names in any case: the crm writes some in capitals or lower case
+            assert a["familyName"].lower() == b["familyName"].lower(), case
+            assert a["birthDate"] == b["birthDate"], case
+            assert a["givenName"].lower() != b["givenName"].lower(), case
         elif case.kind in ("FATHER_SON", "NAMESAKE"):
             assert a["givenName"].lower() == b["givenName"].lower(), case
             assert a["familyName"].split()[0].lower() == b["familyName"].split()[0].lower(), case
@@ -219,6 +223,28 @@ def test_every_record_has_linking_evidence() -> None:
         assert linked / pairs >= 0.99, (seed, linked / pairs, alone)
 
 
+def test_housemates_records_all_show_the_street_address_of_their_home() -> None:
+    """A business that knows a customer at all has an address for them somewhere (a CRM file, a
+    delivery address, a loyalty card's registration): nobody is in a household their records hide.
+    Compared by building: a till writes the street line without the flat."""
+    for seed in (7, 8):
+        data = demo(300, seed)
+        streets: dict[str, set[Place]] = {person: set() for person in data.truth.households}
+        for profile in data.profiles:
+            record = parse_line(profile).record
+            assert isinstance(record, Profile)
+            address = normalize_profile(record, "GB").address_key
+            if address is not None and place_of(address).building:
+                place = place_of(address)
+                streets[data.truth.records[key(profile)]].add(Place(place.area, place.building))
+        homes: dict[str, list[set[Place]]] = {}
+        for person, household in data.truth.households.items():
+            homes.setdefault(household, []).append(streets[person])
+        shared = [members for members in homes.values() if len(members) > 1]
+        assert len(shared) > 150
+        assert all(set.intersection(*members) for members in homes.values()), seed
+
+
 def test_hard_matches_are_one_person_sharing_an_identifier() -> None:
     data = demo(300)
     profiles = {key(p): p for p in data.profiles}
@@ -283,7 +309,7 @@ def test_counts_scale_with_households_and_interactions_per_person() -> None:
     assert 3 < len(large.profiles) / len(small.profiles) < 5
     assert 3 < len(large.interactions) / len(small.interactions) < 5
     people = len(large.truth.households)
-    assert 2.0 < people / 200 < 3.0
+    assert 1.8 < people / 200 < 3.0  # about 2.1 (children under 13 without records are not people here)
     assert 1.7 < len(large.profiles) / people < 2.8
     assert 4.0 < len(large.interactions) / people < 6.0
     busier = demo(200, per_person=10.0)
@@ -427,7 +453,8 @@ def test_interactions_have_realistic_rhythms() -> None:
             assert interaction["status"] in ("OPEN", "RESOLVED") and interaction["agent"]
             assert (interaction["resolution"] is None) == (interaction["status"] == "OPEN")
     assert store_days.most_common(1)[0][0] == 5  # Saturday
-    assert len(purchase_months) == 12 and min(purchase_months.values()) > 0.4 * max(purchase_months.values())
+    # February (short, quiet) against December (the Christmas peak) is about 0.45 on average
+    assert len(purchase_months) == 12 and min(purchase_months.values()) > 0.35 * max(purchase_months.values())
     assert purchase_months[12] > 1.4 * purchase_months[6]  # Christmas
     assert purchase_months[9] > 1.2 * purchase_months[5]  # back to school
     night = sum(phone_hours[h] for h in (0, 1, 2, 3, 4, 5, 6, 20, 21, 22, 23))
