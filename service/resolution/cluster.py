@@ -21,25 +21,43 @@ identifier, a national id) comes after every clean link: the clean records form 
 and the disagreeing one then joins it by its identifier, instead of joining first and vetoing its
 own typo'd duplicates.
 
+Ambiguity (as Senzing has it): a record that reaches two groups at or above the threshold, its best
+links to them within `AMBIGUITY_MARGIN` bits of each other, where the two groups can never be one
+person (`conflict`) and neither conflicts with the record itself, could be either of them: a till
+card "Samuel Foster, 9897 Union Ave" with no birth date, at the home of a father and a son of that
+name. It is merged into neither and kept on its own, with the reason. The clusters are built, the
+ambiguous records found, and the clusters built again without their links, until no new one turns
+up: every step is a function of the scored pairs alone, so the outcome does not depend on input
+order, and it only looks along links at or above the threshold, which is what `resolve.linkable`
+follows, so incremental still equals full. A clear best match (more than the margin above its
+rival) merges as before.
+
 Each merge keeps the link that caused it, so the accepted links form a spanning tree of every
 cluster: the evidence for it (SAME_AS relationships in the graph).
 
-Example (b, with no birth date, is close to a and to c, who were born thirty years apart):
-    >>> partition, links = cluster(["a", "b", "c"], {("a", "b"): ab, ("b", "c"): bc}, 23.2, conflict)
-    >>> partition.clusters(), [(link.a, link.b) for link in links]
-    ([('a', 'b'), ('c',)], [('a', 'b')])
+Example (b, with no birth date, is as close to a as to c, who were born thirty years apart):
+    >>> scores = {("a", "b"): ab, ("b", "c"): bc}
+    >>> partition, links, ambiguous = cluster(["a", "b", "c"], scores, 23.2, conflict)
+    >>> partition.clusters(), links, list(ambiguous)
+    ([('a',), ('b',), ('c',)], [], ['b'])
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import combinations
 
 from service.resolution.compare import PairScore
 
 OPPOSED_WEIGHT = -8.0
 """A cross pair weighing less than this (bits) is evidence of two people: a different family name,
 address and postcode, say. Clusters holding such a pair do not merge."""
+
+AMBIGUITY_MARGIN = 10.0
+"""How close (bits) a record's links to two clusters that can never be one person must be for the
+record to be ambiguous. 10 bits is a likelihood ratio of about 1,000: a link that much stronger than
+its rival is a clear best match, and the record merges along it."""
 
 Conflict = Callable[[Sequence[str], Sequence[str]], bool]
 """Whether two clusters (their keys) must stay apart (`guards.clusters_conflict`)."""
@@ -97,19 +115,13 @@ def _opposed(
     )
 
 
-def cluster(
-    keys: Iterable[str],
+def _merge(
+    partition: Partition,
     scores: Mapping[tuple[str, str], PairScore],
-    threshold: float,
+    accepted: Sequence[tuple[str, str]],
     conflict: Conflict,
-) -> tuple[Partition, list[Link]]:
-    """Clusters `keys` from the scored pairs ((a, b) with a < b); returns the partition and links."""
-    partition = Partition(keys)
+) -> list[Link]:
     links: list[Link] = []
-    accepted = sorted(
-        (p for p, s in scores.items() if s.weight >= threshold),
-        key=lambda p: (scores[p].disagreement is not None, -scores[p].weight, p),
-    )
     for a, b in accepted:
         members_a, members_b = partition.members(a), partition.members(b)
         if members_a is members_b or partition.conflicting(a, b, conflict):
@@ -119,4 +131,64 @@ def cluster(
             continue
         partition.merge(a, b)
         links.append(Link(a, b, score.weight, score.rule, score.evidence))
-    return partition, links
+    return links
+
+
+def _ambiguous(
+    partition: Partition,
+    scores: Mapping[tuple[str, str], PairScore],
+    accepted: Sequence[tuple[str, str]],
+    conflict: Conflict,
+) -> dict[str, str]:
+    """The records that link to two groups which can never be one person, at close weights: key -> why.
+
+    A record's groups are the clusters of `partition` its accepted links reach, its own cluster
+    counted without it. It is ambiguous when two of the groups within `AMBIGUITY_MARGIN` of its
+    strongest link conflict with each other while neither conflicts with the record itself.
+    """
+    reach: dict[str, dict[int, tuple[float, str]]] = {}
+    for a, b in accepted:
+        for key, other in ((a, b), (b, a)):
+            group = reach.setdefault(key, {})
+            members = partition.members(other)
+            if id(members) not in group:
+                # `accepted` runs strongest first: the first link into a group is its best.
+                group[id(members)] = (scores[a, b].weight, other)
+    found: dict[str, str] = {}
+    for key in sorted(reach):
+        groups = sorted(reach[key].values(), key=lambda group: (-group[0], group[1]))
+        close = [(w, other) for w, other in groups if w >= groups[0][0] - AMBIGUITY_MARGIN]
+        for (w_x, x), (w_y, y) in combinations(close, 2):
+            xs = [member for member in partition.members(x) if member != key]
+            ys = [member for member in partition.members(y) if member != key]
+            if conflict(xs, ys) and not conflict([key], xs) and not conflict([key], ys):
+                found[key] = f"ambiguous: links {x} ({w_x:+.1f}) and {y} ({w_y:+.1f}), two people"
+                break
+    return found
+
+
+def cluster(
+    keys: Iterable[str],
+    scores: Mapping[tuple[str, str], PairScore],
+    threshold: float,
+    conflict: Conflict,
+) -> tuple[Partition, list[Link], dict[str, str]]:
+    """Clusters `keys` from the scored pairs ((a, b) with a < b).
+
+    Returns the partition, the links that made it, and the ambiguous records (key -> why), each
+    left on its own.
+    """
+    keys = list(keys)
+    accepted = sorted(
+        (p for p, s in scores.items() if s.weight >= threshold),
+        key=lambda p: (scores[p].disagreement is not None, -scores[p].weight, p),
+    )
+    ambiguous: dict[str, str] = {}
+    while True:
+        partition = Partition(keys)
+        usable = [(a, b) for a, b in accepted if a not in ambiguous and b not in ambiguous]
+        links = _merge(partition, scores, usable, conflict)
+        more = _ambiguous(partition, scores, usable, conflict)
+        if not more:
+            return partition, links, ambiguous
+        ambiguous.update(more)

@@ -7,8 +7,8 @@ frequencies, holder counts and cannot-links, give exactly the same clusters and 
    set if it holds more): a shared office number or a placeholder email merges nothing;
 2. pair the named records that share a blocking key or an identifier (`blocking.py`) and score the
    pairs (`compare.py`);
-3. cluster them, clean links first and strongest first, refusing conflicting or weak merges
-   (`cluster.py`);
+3. cluster them, clean links first and strongest first, refusing conflicting or weak merges and
+   leaving alone a record as close to two people as to one (`cluster.py`, `Resolution.ambiguous`);
 4. attach records without a name to the single person holding their identifiers (`thin.py`).
 
 Example:
@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Collection, Mapping, MutableMapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from service.resolution.blocking import candidate_pairs
 from service.resolution.cluster import Link, cluster, pair
@@ -40,10 +40,12 @@ from service.resolution.thin import attach_thin, is_thin
 
 @dataclass(frozen=True, slots=True)
 class Resolution:
-    """The clusters (sorted tuples of record keys, in sorted order) and the links that justify them."""
+    """The clusters (sorted tuples of record keys, in sorted order), the links that justify them, and
+    the records left on their own because they were ambiguous (key -> why, `cluster.py`)."""
 
     clusters: list[tuple[str, ...]]
     links: list[Link]
+    ambiguous: dict[str, str] = field(default_factory=dict)
 
 
 Scores = MutableMapping[tuple[MatchRecord, MatchRecord], PairScore]
@@ -133,11 +135,11 @@ def resolve(
     scores: dict[tuple[str, str], PairScore] = {}
     for i, j in candidate_pairs(named, crowded_blocks):
         scores[named[i].key, named[j].key] = scored(named[i], named[j])
-    partition, links = cluster((r.key for r in ordered), scores, model.threshold_weight, conflict)
+    partition, links, ambiguous = cluster((r.key for r in ordered), scores, model.threshold_weight, conflict)
 
     def identifier_link(x: str, y: str, identifier: str) -> Link:
         found = scored(by_key[x], by_key[y])
         return Link(*pair(x, y), found.weight, "IDENTIFIER:" + identifier.partition(":")[0], found.evidence)
 
     links += attach_thin(partition, thin, by_key, conflict, identifier_link)
-    return Resolution(partition.clusters(), sorted(links, key=lambda link: (link.a, link.b)))
+    return Resolution(partition.clusters(), sorted(links, key=lambda link: (link.a, link.b)), ambiguous)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from service.resolution.cluster import OPPOSED_WEIGHT, Conflict, cluster
+from service.resolution.cluster import AMBIGUITY_MARGIN, OPPOSED_WEIGHT, Conflict, cluster
 from service.resolution.compare import PairScore
 
 THRESHOLD = 20.0
@@ -29,32 +29,32 @@ def conflicts_between(*pairs: tuple[str, str]) -> Conflict:
 
 def test_strong_links_merge_and_weak_ones_do_not() -> None:
     scores = {("a", "b"): score(30.0), ("b", "c"): score(THRESHOLD - 0.1)}
-    partition, links = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    partition, links, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
     assert partition.clusters() == [("a", "b"), ("c",)]
     assert [(link.a, link.b, link.weight) for link in links] == [("a", "b", 30.0)]
 
 
 def test_a_chain_does_not_glue_conflicting_records() -> None:
-    # A~B and B~C are strong, but A and C are plainly different people.
-    scores = {("a", "b"): score(40.0), ("b", "c"): score(35.0)}
+    # A~B and B~C are strong, but A and C are plainly different people; A~B is the clear best match.
+    scores = {("a", "b"): score(40.0), ("b", "c"): score(40.0 - AMBIGUITY_MARGIN - 1)}
     conflict = conflicts_between(("a", "c"))
-    partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, conflict)
+    partition, _, _ = cluster(["a", "b", "c"], scores, THRESHOLD, conflict)
     assert partition.clusters() == [("a", "b"), ("c",)]
-    partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    partition, _, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
     assert partition.clusters() == [("a", "b", "c")]
 
 
 def test_a_cross_pair_that_says_two_people_blocks_the_merge() -> None:
     # C is close to A but B's fields, added up, say C is someone else.
     scores = {("a", "b"): score(40.0), ("a", "c"): score(25.0), ("b", "c"): score(OPPOSED_WEIGHT - 1)}
-    partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    partition, _, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
     assert partition.clusters() == [("a", "b"), ("c",)]
 
 
 def test_a_cross_pair_with_little_to_compare_does_not_block_the_merge() -> None:
     # B and C share only a name (a weak but positive weight): nothing says they are two people.
     scores = {("a", "b"): score(40.0), ("a", "c"): score(25.0), ("b", "c"): score(11.0)}
-    partition, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    partition, _, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
     assert partition.clusters() == [("a", "b", "c")]
 
 
@@ -66,7 +66,7 @@ def test_links_span_each_cluster() -> None:
         ("b", "c"): score(33.0),
         ("d", "e"): score(25.0),
     }
-    partition, links = cluster(keys, scores, THRESHOLD, never)
+    partition, links, _ = cluster(keys, scores, THRESHOLD, never)
     clusters = partition.clusters()
     assert clusters == [("a", "b", "c"), ("d", "e")]
     assert len(links) == len(keys) - len(clusters)
@@ -74,19 +74,46 @@ def test_links_span_each_cluster() -> None:
 
 
 def test_ties_are_broken_by_keys_whatever_the_input_order() -> None:
-    # b can join a or c but not both (a and c conflict); equal weights: the smaller pair wins.
-    pairs = [(("a", "b"), score(30.0)), (("b", "c"), score(30.0))]
-    conflict = conflicts_between(("a", "c"))
+    # Three equal links, two of which span the cluster: the smaller pairs win.
+    pairs = [(("a", "b"), score(30.0)), (("b", "c"), score(30.0)), (("a", "c"), score(30.0))]
     for ordered in (pairs, list(reversed(pairs))):
-        partition, links = cluster(["c", "b", "a"], dict(ordered), THRESHOLD, conflict)
-        assert partition.clusters() == [("a", "b"), ("c",)]
-        assert [(link.a, link.b) for link in links] == [("a", "b")]
+        partition, links, _ = cluster(["c", "b", "a"], dict(ordered), THRESHOLD, never)
+        assert partition.clusters() == [("a", "b", "c")]
+        assert [(link.a, link.b) for link in links] == [("a", "b"), ("a", "c")]
 
 
 def test_clean_links_go_before_links_that_disagree() -> None:
     # b-c is the strongest link, but b and c disagree on a name (a shared national id carries it);
     # a-b is clean. Clean first: a and b join, then c joins through its identifier.
     scores = {("a", "b"): score(30.0), ("b", "c"): score(50.0, "given names differ")}
-    partition, links = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    partition, links, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
     assert partition.clusters() == [("a", "b", "c")]
     assert [(link.a, link.b) for link in links] == [("a", "b"), ("b", "c")]
+
+
+def test_a_record_close_to_two_people_is_ambiguous_and_stays_alone() -> None:
+    # B links A and C at close weights, and A and C can never be one person: B could be either.
+    scores = {("a", "b"): score(40.0), ("b", "c"): score(40.0 - AMBIGUITY_MARGIN + 1)}
+    partition, links, ambiguous = cluster(["a", "b", "c"], scores, THRESHOLD, conflicts_between(("a", "c")))
+    assert partition.clusters() == [("a",), ("b",), ("c",)]
+    assert links == []
+    assert list(ambiguous) == ["b"]
+    assert ambiguous["b"].startswith("ambiguous: links a (+40.0) and c (+31.0)")
+
+
+def test_a_record_close_to_two_groups_that_can_be_one_person_is_not_ambiguous() -> None:
+    scores = {("a", "b"): score(40.0), ("b", "c"): score(39.0)}
+    partition, _, ambiguous = cluster(["a", "b", "c"], scores, THRESHOLD, never)
+    assert partition.clusters() == [("a", "b", "c")]
+    assert ambiguous == {}
+
+
+def test_ambiguity_does_not_depend_on_input_order() -> None:
+    conflict = conflicts_between(("a", "c"))
+    items = [(("a", "b"), score(30.0)), (("b", "c"), score(30.0)), (("c", "d"), score(50.0))]
+    outcomes = []
+    for keys, ordered in ((["a", "b", "c", "d"], items), (["d", "c", "b", "a"], items[::-1])):
+        partition, links, ambiguous = cluster(keys, dict(ordered), THRESHOLD, conflict)
+        outcomes.append((partition.clusters(), links, ambiguous))
+    assert outcomes[0] == outcomes[1]
+    assert outcomes[0][0] == [("a",), ("b",), ("c", "d")]

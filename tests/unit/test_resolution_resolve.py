@@ -182,14 +182,35 @@ def test_a_thin_record_ignores_a_crowded_identifier() -> None:
     assert resolution.clusters == [("call:T-1",), ("crm:1",)]
 
 
-def test_a_chain_with_clashing_birth_dates_is_cut() -> None:
-    # B (no birth date) is close to both A and C, who were born thirty years apart.
+def test_an_undated_record_between_father_and_son_is_ambiguous() -> None:
+    # B (no birth date) has the name and the home of both A and C, who were born thirty years apart.
     a = person("a", "john", "green", "1958-03-12", address="7 wallaby place", postcode="2119")
     b = person("b", "john", "green", None, address="7 wallaby place", postcode="2119")
     c = person("c", "john", "green", "1988-03-12", address="7 wallaby place", postcode="2119")
     resolution = run([a, b, c])
-    assert not together(resolution, "a", "c")
-    assert together(resolution, "a", "b") or together(resolution, "b", "c")
+    assert resolution.clusters == [("a",), ("b",), ("c",)]
+    assert list(resolution.ambiguous) == ["b"]
+    assert run([c, b, a]) == resolution
+
+
+def test_a_clear_best_match_still_merges_beside_a_namesake() -> None:
+    # B shares the son's email as well: far stronger than its name-and-home link to the father.
+    a = person("a", "john", "green", "1958-03-12", address="7 wallaby place", postcode="2119")
+    b = person(
+        "b", "john", "green", None, address="7 wallaby place", postcode="2119", ids=("EMAIL:jg88@x.com",)
+    )
+    c = person(
+        "c",
+        "john",
+        "green",
+        "1988-03-12",
+        address="7 wallaby place",
+        postcode="2119",
+        ids=("EMAIL:jg88@x.com",),
+    )
+    resolution = run([a, b, c])
+    assert resolution.clusters == [("a",), ("b", "c")]
+    assert resolution.ambiguous == {}
 
 
 def test_cannot_link_splits_what_the_evidence_joins() -> None:
