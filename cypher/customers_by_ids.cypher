@@ -9,8 +9,8 @@
 // (soonest due, undated last), then done ones.
 // returns: requested, customer (map of golden attributes), records, identifiers, devices, links,
 //          relationships, interactionCount, latest (newest first), openIssues, lastContacts,
-//          value (lifetime spend, orders, last purchase), reach, referrals, household, consents,
-//          flags, actions
+//          value (lifetime spend, orders, last purchase), reach, referrals, household ({id, members}:
+//          the household's customer ids in id order, or null), consents, flags, actions
 UNWIND $ids AS requested
 MATCH (asked:Customer {id: requested})
 OPTIONAL MATCH (asked)-[:MERGED_INTO*1..20]->(survivor:Customer)
@@ -104,7 +104,13 @@ CALL (c) {
   WITH a ORDER BY a.status = 'DONE', a.due IS NULL, a.due, a.createdAt DESC
   RETURN collect(a {.*}) AS actions
 }
-OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
+CALL (c) {
+  OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
+  OPTIONAL MATCH (member:Customer)-[:MEMBER_OF]->(h)
+  WITH h, member ORDER BY member.id
+  WITH h, collect(member.id) AS members
+  RETURN CASE WHEN h IS NULL THEN null ELSE {id: h.id, members: members} END AS household
+}
 RETURN requested, c {.*} AS customer, records, identifiers, devices, links, relationships, referrals, reach,
        interactionCount, latest, openIssues, lifetimeSpend, orderCount, lastPurchase, lastContacts,
-       h.id AS household, consents, flags, actions
+       household, consents, flags, actions

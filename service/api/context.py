@@ -34,6 +34,7 @@ class Context:
     access: Access = field(default_factory=lambda: Access(Role.ADMIN))
     actor: Actor = field(default_factory=lambda: Actor("local"))
     customers: DataLoader[str, Customer | None] = field(init=False)
+    customer_summaries: DataLoader[str, Customer | None] = field(init=False)
     households: DataLoader[str, Household | None] = field(init=False)
     household_contexts: DataLoader[str, dict[str, Any] | None] = field(init=False)
     issue_histories: DataLoader[str, list[dict[str, Any]]] = field(init=False)
@@ -41,16 +42,21 @@ class Context:
     def __post_init__(self) -> None:
         # Loaders live for one request: they batch and de-duplicate, never cache across requests.
         self.customers = DataLoader(load_fn=self._load_customers)
+        self.customer_summaries = DataLoader(load_fn=self._load_customer_summaries)
         self.households = DataLoader(load_fn=self._load_households)
         self.household_contexts = DataLoader(load_fn=self._load_household_contexts)
         self.issue_histories = DataLoader(load_fn=self._load_issue_histories)
 
     async def _load_customers(self, ids: list[str]) -> list[Customer | None]:
-        from service.api.types import Customer
-
         rows = await self.database.read("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
-        by_id = {row["requested"]: Customer.from_row(self.access.customer(row)) for row in rows}
-        return [by_id.get(customer_id) for customer_id in ids]
+        found = _by_requested(ids, [self.access.customer(row) for row in rows])
+        # A 360 row answers wherever a summary would: the customer's own records point back at it.
+        self.customer_summaries.prime_many({key: c for key, c in zip(ids, found, strict=True) if c})
+        return found
+
+    async def _load_customer_summaries(self, ids: list[str]) -> list[Customer | None]:
+        rows = await self.database.read("customer_summaries", ids=ids)
+        return _by_requested(ids, [self.access.customer_summary(row) for row in rows])
 
     async def _load_household_contexts(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = [await household_context(self.database, household_id) for household_id in ids]
@@ -66,3 +72,11 @@ class Context:
     async def _load_issue_histories(self, keys: list[str]) -> list[list[dict[str, Any]]]:
         found = await issue_updates(self.database, keys)
         return [[self.access.issue_update(update) for update in found.get(key, [])] for key in keys]
+
+
+def _by_requested(ids: list[str], rows: list[dict[str, Any]]) -> list[Customer | None]:
+    """Customers in the order of `ids`, from rows that name the id they answer as `requested`."""
+    from service.api.types import Customer
+
+    by_id = {row["requested"]: Customer.from_row(row) for row in rows}
+    return [by_id.get(customer_id) for customer_id in ids]
