@@ -48,14 +48,14 @@ class Context:
         self.issue_histories = DataLoader(load_fn=self._load_issue_histories)
 
     async def _load_customers(self, ids: list[str]) -> list[Customer | None]:
-        rows = await self.database.read("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
+        rows = await self.database.answer("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
         found = _by_requested(ids, [self.access.customer(row) for row in rows])
         # A 360 row answers wherever a summary would: the customer's own records point back at it.
         self.customer_summaries.prime_many({key: c for key, c in zip(ids, found, strict=True) if c})
         return found
 
     async def _load_customer_summaries(self, ids: list[str]) -> list[Customer | None]:
-        rows = await self.database.read("customer_summaries", ids=ids)
+        rows = await self.database.answer("customer_summaries", ids=ids)
         return _by_requested(ids, [self.access.customer_summary(row) for row in rows])
 
     async def _load_household_contexts(self, ids: list[str]) -> list[dict[str, Any] | None]:
@@ -65,7 +65,7 @@ class Context:
     async def _load_households(self, ids: list[str]) -> list[Household | None]:
         from service.api.types import Household
 
-        rows = await self.database.read("households_by_ids", ids=ids)
+        rows = await self.database.answer("households_by_ids", ids=ids)
         by_id = {row["id"]: Household(id=row["id"], member_ids=row["members"]) for row in rows}
         return [by_id.get(household_id) for household_id in ids]
 

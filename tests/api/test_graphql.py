@@ -197,6 +197,24 @@ def test_a_360_costs_a_fixed_number_of_round_trips(loaded: TestClient) -> None:
     assert database.queries_run - before <= 2
 
 
+def test_reached_customers_are_read_whole_only_when_asked_for_more_than_a_summary(loaded: TestClient) -> None:
+    jon = customer_id(loaded, "EMAIL", "jon.smith@example.com")
+    database: Database = loaded.app.state.database  # type: ignore[attr-defined]
+    query = """query($id: ID!) { customer(id: $id) {
+      household { members { %s } } relationships { customer { %s } } sourceRecords { customer { %s } } } }"""
+    answers = {}
+    for fields in ("id displayName", "id displayName sourceRecords { sourceId }"):
+        before = database.queries_run
+        answers[fields] = gql(loaded, query.replace("%s", fields), id=jon)["data"]["customer"]
+        # the 360 (with its household's member ids), then one batch for the customers it reaches
+        assert database.queries_run - before == 2
+    light, whole = answers.values()
+    assert [r["customer"]["displayName"] for r in light["relationships"]] == ["Mary Jones"]
+    assert whole["relationships"][0]["customer"]["sourceRecords"] == [{"sourceId": "C-2"}]
+    assert light["household"]["members"] == [{"id": jon, "displayName": "Jonathan Smith"}]
+    assert {r["customer"]["id"] for r in light["sourceRecords"]} == {jon}
+
+
 def test_errors_carry_contract_codes_and_no_internals(loaded: TestClient) -> None:
     too_big = gql(loaded, '{ searchCustomers(text: "x", first: 500) { score } }')
     assert too_big["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
