@@ -7,8 +7,8 @@
 // channel and purpose (a statement without a time is the oldest; a withdrawal wins a tie): the first
 // of each pair is the one in force. Flags come active first (then newest); actions outstanding first
 // (soonest due, undated last), then done ones.
-// returns: requested, customer (map of golden attributes), records, identifiers, devices, links,
-//          relationships, interactionCount, latest (newest first), openIssues, lastContacts,
+// returns: requested, customer (map: id, names, birth date, influence score), records, identifiers,
+//          devices, links, relationships, interactionCount, latest (newest first), openIssues, lastContacts,
 //          value (lifetime spend, orders, last purchase), reach, referrals, household ({id, members}:
 //          the household's customer ids in id order, or null), consents, flags, actions
 UNWIND $ids AS requested
@@ -111,6 +111,7 @@ CALL (c) {
   WITH h, collect(member.id) AS members
   RETURN CASE WHEN h IS NULL THEN null ELSE {id: h.id, members: members} END AS household
 }
-RETURN requested, c {.*} AS customer, records, identifiers, devices, links, relationships, referrals, reach,
+RETURN requested, c {.id, .displayName, .givenName, .familyName, .birthDate, .influenceScore} AS customer,
+       records, identifiers, devices, links, relationships, referrals, reach,
        interactionCount, latest, openIssues, lifetimeSpend, orderCount, lastPurchase, lastContacts,
        household, consents, flags, actions

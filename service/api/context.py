@@ -55,7 +55,9 @@ class Context:
         return found
 
     async def _load_customer_summaries(self, ids: list[str]) -> list[Customer | None]:
-        rows = await self.database.answer("customer_summaries", ids=ids)
+        # Consent statements matter to a summary only where they decide who may be listed.
+        consents = self.access.lists_need_marketing_consent
+        rows = await self.database.answer("customer_summaries", ids=ids, consents=consents)
         return _by_requested(ids, [self.access.customer_summary(row) for row in rows])
 
     async def _load_household_contexts(self, ids: list[str]) -> list[dict[str, Any] | None]:

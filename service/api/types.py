@@ -58,22 +58,11 @@ def iso(value: Any) -> str | None:
     return None if value is None else str(value.iso_format() if hasattr(value, "iso_format") else value)
 
 
-# What a `customer_summaries` row answers. A customer reached from another one (a household member,
-# the other side of a relationship, a source record's owner) is read as a summary when the query asks
-# it for nothing more, and as its whole 360 row otherwise.
-SUMMARY_FIELDS = frozenset(
-    {
-        "__typename",
-        "id",
-        "displayName",
-        "givenName",
-        "familyName",
-        "birthDate",
-        "consents",
-        "consentHistory",
-        "canContact",
-    }
-)
+# What a `customer_summaries` row answers (its consents, when it has them, only decide whether a
+# marketing caller may see the customer in a list). A customer reached from another one (a household
+# member, the other side of a relationship, a source record's owner) is read as a summary when the
+# query asks it for nothing more, and as its whole 360 row otherwise.
+SUMMARY_FIELDS = frozenset({"__typename", "id", "displayName", "givenName", "familyName", "birthDate"})
 
 
 def _summary_answers(selections: list[Selection]) -> bool:
