@@ -49,16 +49,22 @@ class Context:
 
     async def _load_customers(self, ids: list[str]) -> list[Customer | None]:
         rows = await self.database.answer("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
-        found = _by_requested(ids, [self.access.customer(row) for row in rows])
-        # A 360 row answers wherever a summary would: the customer's own records point back at it.
-        self.customer_summaries.prime_many({key: c for key, c in zip(ids, found, strict=True) if c})
-        return found
+        found = _by_requested([self.access.customer(row) for row in rows])
+        # A 360 row answers wherever a summary would (the customer's own records point back at it), and
+        # brings the summaries of the customers it shows around, but without the consents a marketing
+        # caller's summaries need.
+        self.customer_summaries.prime_many(found)
+        if not self.access.lists_need_marketing_consent:
+            reached = [self.access.customer_summary(other) for row in rows for other in row["reached"]]
+            self.customer_summaries.prime_many(_by_requested(reached))
+        return [found.get(customer_id) for customer_id in ids]
 
     async def _load_customer_summaries(self, ids: list[str]) -> list[Customer | None]:
         # Consent statements matter to a summary only where they decide who may be listed.
         consents = self.access.lists_need_marketing_consent
         rows = await self.database.answer("customer_summaries", ids=ids, consents=consents)
-        return _by_requested(ids, [self.access.customer_summary(row) for row in rows])
+        found = _by_requested([self.access.customer_summary(row) for row in rows])
+        return [found.get(customer_id) for customer_id in ids]
 
     async def _load_household_contexts(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = [await household_context(self.database, household_id) for household_id in ids]
@@ -76,9 +82,8 @@ class Context:
         return [[self.access.issue_update(update) for update in found.get(key, [])] for key in keys]
 
 
-def _by_requested(ids: list[str], rows: list[dict[str, Any]]) -> list[Customer | None]:
-    """Customers in the order of `ids`, from rows that name the id they answer as `requested`."""
+def _by_requested(rows: list[dict[str, Any]]) -> dict[str, Customer]:
+    """Customers by the id each row answers for (`requested`: an id merged away names its survivor)."""
     from service.api.types import Customer
 
-    by_id = {row["requested"]: Customer.from_row(row) for row in rows}
-    return [by_id.get(customer_id) for customer_id in ids]
+    return {row["requested"]: Customer.from_row(row) for row in rows}
