@@ -7,10 +7,11 @@
 // channel and purpose (a statement without a time is the oldest; a withdrawal wins a tie): the first
 // of each pair is the one in force. Flags come active first (then newest); actions outstanding first
 // (soonest due, undated last), then done ones.
-// returns: requested, customer (map of golden attributes), records, identifiers, devices, links,
-//          relationships, interactionCount, latest (newest first), openIssues, lastContacts,
-//          value (lifetime spend, orders, last purchase), reach, referrals, household, consents,
-//          flags, actions
+// returns: requested, customer (map: id, names, birth date, influence score), records, identifiers,
+//          devices, links, relationships, interactionCount, latest (newest first), openIssues, lastContacts,
+//          value (lifetime spend, orders, last purchase), reach, referrals, household ({id, members}:
+//          the household's customer ids in id order, or null), reached (the household members and
+//          related customers as customer_summaries rows without consents), consents, flags, actions
 UNWIND $ids AS requested
 MATCH (asked:Customer {id: requested})
 OPTIONAL MATCH (asked)-[:MERGED_INTO*1..20]->(survivor:Customer)
@@ -104,7 +105,23 @@ CALL (c) {
   WITH a ORDER BY a.status = 'DONE', a.due IS NULL, a.due, a.createdAt DESC
   RETURN collect(a {.*}) AS actions
 }
-OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
-RETURN requested, c {.*} AS customer, records, identifiers, devices, links, relationships, referrals, reach,
+CALL (c) {
+  OPTIONAL MATCH (c)-[:MEMBER_OF]->(h:Household)
+  OPTIONAL MATCH (member:Customer)-[:MEMBER_OF]->(h)
+  WITH h, member ORDER BY member.id
+  WITH h, collect(member.id) AS members
+  RETURN CASE WHEN h IS NULL THEN null ELSE {id: h.id, members: members} END AS household
+}
+CALL (household, relationships) {
+  // The customers the 360 shows around this one, by name, so that showing them costs no round trip.
+  UNWIND coalesce(household.members, []) + [related IN relationships | related.customer] AS id
+  WITH DISTINCT id
+  MATCH (other:Customer {id: id})
+  WHERE other.mergedInto IS NULL
+  RETURN collect({requested: id, customer: other {.id, .displayName, .givenName, .familyName, .birthDate}})
+           AS reached
+}
+RETURN requested, c {.id, .displayName, .givenName, .familyName, .birthDate, .influenceScore} AS customer,
+       records, identifiers, devices, links, relationships, referrals, reach,
        interactionCount, latest, openIssues, lifetimeSpend, orderCount, lastPurchase, lastContacts,
-       h.id AS household, consents, flags, actions
+       household, reached, consents, flags, actions

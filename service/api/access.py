@@ -134,11 +134,14 @@ class Access:
     def issue_update(self, row: Mapping[str, Any]) -> dict[str, Any]:
         return {**row, "resolution": self.text(row.get("resolution"))}
 
+    def customer_summary(self, row: Mapping[str, Any]) -> dict[str, Any]:
+        """A `customer_summaries` row as this role may see it."""
+        return {**row, "customer": self._person(dict(row["customer"]))}
+
     def customer(self, row: Mapping[str, Any]) -> dict[str, Any]:
         """A `customers_by_ids` row as this role may see it."""
         return {
-            **row,
-            "customer": self._person(dict(row["customer"])),
+            **self.customer_summary(row),
             "identifiers": self._identifiers(row["identifiers"]),
             "latest": [self.interaction(item) for item in row["latest"]],
             "openIssues": [self.interaction(item) for item in row["openIssues"]],
@@ -161,5 +164,6 @@ class Access:
         }
 
     def listed(self, row: Mapping[str, Any]) -> bool:
-        """May this customer (a redacted `customers_by_ids` row) appear in a list shown to this role?"""
+        """May this customer (a redacted `customers_by_ids` or `customer_summaries` row) appear in a list
+        shown to this role?"""
         return not self.lists_need_marketing_consent or marketable(row["consents"])

@@ -34,6 +34,7 @@ class Context:
     access: Access = field(default_factory=lambda: Access(Role.ADMIN))
     actor: Actor = field(default_factory=lambda: Actor("local"))
     customers: DataLoader[str, Customer | None] = field(init=False)
+    customer_summaries: DataLoader[str, Customer | None] = field(init=False)
     households: DataLoader[str, Household | None] = field(init=False)
     household_contexts: DataLoader[str, dict[str, Any] | None] = field(init=False)
     issue_histories: DataLoader[str, list[dict[str, Any]]] = field(init=False)
@@ -41,16 +42,29 @@ class Context:
     def __post_init__(self) -> None:
         # Loaders live for one request: they batch and de-duplicate, never cache across requests.
         self.customers = DataLoader(load_fn=self._load_customers)
+        self.customer_summaries = DataLoader(load_fn=self._load_customer_summaries)
         self.households = DataLoader(load_fn=self._load_households)
         self.household_contexts = DataLoader(load_fn=self._load_household_contexts)
         self.issue_histories = DataLoader(load_fn=self._load_issue_histories)
 
     async def _load_customers(self, ids: list[str]) -> list[Customer | None]:
-        from service.api.types import Customer
+        rows = await self.database.answer("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
+        found = _by_requested([self.access.customer(row) for row in rows])
+        # A 360 row answers wherever a summary would (the customer's own records point back at it), and
+        # brings the summaries of the customers it shows around, but without the consents a marketing
+        # caller's summaries need.
+        self.customer_summaries.prime_many(found)
+        if not self.access.lists_need_marketing_consent:
+            reached = [self.access.customer_summary(other) for row in rows for other in row["reached"]]
+            self.customer_summaries.prime_many(_by_requested(reached))
+        return [found.get(customer_id) for customer_id in ids]
 
-        rows = await self.database.read("customers_by_ids", ids=ids, latest=LATEST_INTERACTIONS)
-        by_id = {row["requested"]: Customer.from_row(self.access.customer(row)) for row in rows}
-        return [by_id.get(customer_id) for customer_id in ids]
+    async def _load_customer_summaries(self, ids: list[str]) -> list[Customer | None]:
+        # Consent statements matter to a summary only where they decide who may be listed.
+        consents = self.access.lists_need_marketing_consent
+        rows = await self.database.answer("customer_summaries", ids=ids, consents=consents)
+        found = _by_requested([self.access.customer_summary(row) for row in rows])
+        return [found.get(customer_id) for customer_id in ids]
 
     async def _load_household_contexts(self, ids: list[str]) -> list[dict[str, Any] | None]:
         found = [await household_context(self.database, household_id) for household_id in ids]
@@ -59,10 +73,17 @@ class Context:
     async def _load_households(self, ids: list[str]) -> list[Household | None]:
         from service.api.types import Household
 
-        rows = await self.database.read("households_by_ids", ids=ids)
+        rows = await self.database.answer("households_by_ids", ids=ids)
         by_id = {row["id"]: Household(id=row["id"], member_ids=row["members"]) for row in rows}
         return [by_id.get(household_id) for household_id in ids]
 
     async def _load_issue_histories(self, keys: list[str]) -> list[list[dict[str, Any]]]:
         found = await issue_updates(self.database, keys)
         return [[self.access.issue_update(update) for update in found.get(key, [])] for key in keys]
+
+
+def _by_requested(rows: list[dict[str, Any]]) -> dict[str, Customer]:
+    """Customers by the id each row answers for (`requested`: an id merged away names its survivor)."""
+    from service.api.types import Customer
+
+    return {row["requested"]: Customer.from_row(row) for row in rows}

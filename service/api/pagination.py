@@ -59,7 +59,7 @@ async def interactions_page(
         rows = customer.row["latest"][:first]
         has_next = total > len(rows)
     else:
-        found = await context.database.read(
+        found = await context.database.answer(
             "customer_interactions",
             id=str(customer.id),
             channel=None if channel is None else channel.value,
@@ -79,7 +79,7 @@ async def interactions_page(
 
 async def source_records_page(context: Context, first: int, after: str | None) -> SourceRecordConnection:
     check_page_size(first)
-    rows = await context.database.read("source_records_page", after=_after(after) or "", limit=first + 1)
+    rows = await context.database.answer("source_records_page", after=_after(after) or "", limit=first + 1)
     edges = [
         SourceRecordEdge(
             cursor=encode_cursor(row["key"]),

@@ -47,7 +47,7 @@ async def customer_by_identifier(
         normalised = normalize_identifier(kind_value, value, context.settings.kith_default_region)
     except ValueError as error:
         raise BadUserInput(f"{kind_value.value} {value!r} can not be used: {error}") from error
-    rows = await context.database.read(
+    rows = await context.database.answer(
         "customer_ids_by_identifier", key=identifier_key(kind_value, normalised)
     )
     return await context.customers.load(rows[0]["id"]) if rows else None
@@ -55,7 +55,7 @@ async def customer_by_identifier(
 
 async def source_record(info: Info[Context, None], source: str, source_id: str) -> SourceRecord | None:
     info.context.access.require(Operation.SOURCE_RECORDS)
-    rows = await info.context.database.read("source_record_by_key", key=record_key(source, source_id))
+    rows = await info.context.database.answer("source_record_by_key", key=record_key(source, source_id))
     if not rows:
         return None
     return SourceRecord(
@@ -80,7 +80,7 @@ async def search_customers(
     query = lucene_query(text)
     if not query:
         raise BadUserInput("search text has no words to look for")
-    rows = await info.context.database.read(
+    rows = await info.context.database.answer(
         "search_candidates", lucene=query, limit=SEARCH_CANDIDATES, kinds=access.visible_identifier_kinds
     )
     scored = sorted(
@@ -108,7 +108,7 @@ async def top_influencers(info: Info[Context, None], first: int = 10) -> list[In
     access = info.context.access
     # Marketing skips customers without consent, so it reads further down the ranking.
     limit = first * 5 if access.lists_need_marketing_consent else first
-    rows = await info.context.database.read("influencers_ranked", limit=limit)
+    rows = await info.context.database.answer("influencers_ranked", limit=limit)
     found = await info.context.customers.load_many([row["id"] for row in rows])
     listed = [customer for customer in found if customer is not None and access.listed(customer.row)]
     return [InfluencerRank(rank=place, customer=customer) for place, customer in enumerate(listed[:first], 1)]

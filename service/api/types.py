@@ -1,8 +1,9 @@
 """GraphQL types of the contract: thin views over the rows `customers_by_ids.cypher` returns.
 
 A `Customer` is built from one 360 row; fields that reach other customers (household members,
-relationships, source records' customer) go through the request's DataLoader, so a page of them
-costs one more round trip, not one per customer.
+relationships, source records' customer) go through the request's DataLoaders, so a page of them
+costs one more round trip, not one per customer, and reads only a summary of each when the query
+asks no more of them.
 """
 
 from __future__ import annotations
@@ -12,8 +13,10 @@ from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
+from strawberry.dataloader import DataLoader
 from strawberry.scalars import JSON
 from strawberry.types import Info
+from strawberry.types.nodes import SelectedField, Selection
 
 from service.api.context import Context
 from service.consent import ConsentChannel as ConsentChannelValues
@@ -55,15 +58,40 @@ def iso(value: Any) -> str | None:
     return None if value is None else str(value.iso_format() if hasattr(value, "iso_format") else value)
 
 
-async def _listed(info: Info[Context, None], ids: list[str]) -> list[Customer]:
+# What a `customer_summaries` row answers (its consents, when it has them, only decide whether a
+# marketing caller may see the customer in a list). A customer reached from another one (a household
+# member, the other side of a relationship, a source record's owner) is read as a summary when the
+# query asks it for nothing more, and as its whole 360 row otherwise.
+SUMMARY_FIELDS = frozenset({"__typename", "id", "displayName", "givenName", "familyName", "birthDate"})
+
+
+def _summary_answers(selections: list[Selection]) -> bool:
+    return all(
+        selection.name in SUMMARY_FIELDS
+        if isinstance(selection, SelectedField)
+        else _summary_answers(selection.selections)
+        for selection in selections
+    )
+
+
+def _reached_customers(info: Info[Context, None]) -> DataLoader[str, Customer | None]:
+    """The loader for the customers this field returns: summaries when they answer what is asked."""
+    if all(_summary_answers(field.selections) for field in info.selected_fields):
+        return info.context.customer_summaries
+    return info.context.customers
+
+
+async def _listed(
+    info: Info[Context, None], ids: list[str], loader: DataLoader[str, Customer | None]
+) -> list[Customer]:
     """The customers with these ids that may appear in a list shown to the caller."""
-    found = await info.context.customers.load_many(ids)
+    found = await loader.load_many(ids)
     return [c for c in found if c is not None and info.context.access.listed(c.row)]
 
 
 async def _existing_customer(info: Info[Context, None], customer_id: str) -> Customer:
     """A customer the row being answered points at; it can only be missing if it was erased meanwhile."""
-    found = await info.context.customers.load(customer_id)
+    found = await _reached_customers(info).load(customer_id)
     if found is None:
         raise LookupError(f"customer {customer_id} vanished while answering")
     return found
@@ -377,7 +405,7 @@ class Household:
     async def members(
         self, info: Info[Context, None]
     ) -> list[Annotated[Customer, strawberry.lazy("service.api.types")]]:
-        return await _listed(info, self.member_ids)
+        return await _listed(info, self.member_ids, _reached_customers(info))
 
 
 @strawberry.type(description="When the customer last contacted the business on one channel.")
@@ -429,9 +457,11 @@ class Customer:
         ]
 
     @strawberry.field
-    async def household(self, info: Info[Context, None]) -> Household | None:
-        household_id = self.row.get("household")
-        return None if household_id is None else await info.context.households.load(household_id)
+    def household(self) -> Household | None:
+        found = self.row["household"]
+        return (
+            None if found is None else Household(id=strawberry.ID(found["id"]), member_ids=found["members"])
+        )
 
     @strawberry.field
     def devices(self) -> list[Device]:
@@ -455,7 +485,8 @@ class Customer:
     async def relationships(self, info: Info[Context, None]) -> list[Relationship]:
         items = self.row["relationships"]
         if info.context.access.lists_need_marketing_consent:
-            shown = {str(c.id) for c in await _listed(info, [item["customer"] for item in items])}
+            others = [item["customer"] for item in items]
+            shown = {str(c.id) for c in await _listed(info, others, info.context.customer_summaries)}
             items = [item for item in items if item["customer"] in shown]
         return [
             Relationship(

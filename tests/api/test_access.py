@@ -143,8 +143,10 @@ def world(database: Database, settings: Settings) -> Iterator[tuple[TestClient, 
         yield client, ids
 
 
-def walk(client: TestClient, ids: dict[str, str], role: str, path: str) -> dict[str, Any]:
-    query = PATHS[path].replace("%s", FIELDS)
+def walk(
+    client: TestClient, ids: dict[str, str], role: str, path: str, fields: str = FIELDS
+) -> dict[str, Any]:
+    query = PATHS[path].replace("%s", fields)
     return gql(
         client, query, headers=bearer(KEYS[role]), **{k: v for k, v in ids.items() if f"${k}" in query}
     )
@@ -175,6 +177,30 @@ def test_no_role_sees_what_it_may_not_through_any_path(
         assert any(value in seen for value in SECRETS[category]), (role, category)
     if role == "admin":
         assert all(value in seen for values in SECRETS.values() for value in values)
+
+
+SUMMARY = "id displayName givenName familyName birthDate"
+
+
+def without_flags(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: without_flags(item) for key, item in value.items() if key != "flags"}
+    if isinstance(value, list):
+        return [without_flags(item) for item in value]
+    return value
+
+
+@pytest.mark.parametrize("role", list(KEYS))
+def test_customers_read_as_summaries_show_what_their_whole_rows_show(
+    world: tuple[TestClient, dict[str, str]], role: str
+) -> None:
+    """A customer reached from another is read as a summary when the query asks no more (here the
+    names) and whole otherwise (asking for flags too): masked and listed alike."""
+    client, ids = world
+    for path in (path for path, query in PATHS.items() if "%s" in query):
+        summary = walk(client, ids, role, path, SUMMARY)
+        whole = walk(client, ids, role, path, SUMMARY + " flags { kind }")
+        assert summary == without_flags(whole), (role, path)
 
 
 def test_only_admin_and_support_act_on_customers(world: tuple[TestClient, dict[str, str]]) -> None:

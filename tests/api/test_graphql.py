@@ -197,6 +197,25 @@ def test_a_360_costs_a_fixed_number_of_round_trips(loaded: TestClient) -> None:
     assert database.queries_run - before <= 2
 
 
+def test_reached_customers_are_read_whole_only_when_asked_for_more_than_a_summary(loaded: TestClient) -> None:
+    jon = customer_id(loaded, "EMAIL", "jon.smith@example.com")
+    database: Database = loaded.app.state.database  # type: ignore[attr-defined]
+    query = """query($id: ID!) { customer(id: $id) {
+      household { members { %s } } relationships { customer { %s } } sourceRecords { customer { %s } } } }"""
+    answers = {}
+    # The 360 brings its household's member ids and the names of the customers it reaches; asking them
+    # for more costs one batch of whole rows.
+    for fields, round_trips in (("id displayName", 1), ("id displayName sourceRecords { sourceId }", 2)):
+        before = database.queries_run
+        answers[fields] = gql(loaded, query.replace("%s", fields), id=jon)["data"]["customer"]
+        assert database.queries_run - before == round_trips
+    light, whole = answers.values()
+    assert [r["customer"]["displayName"] for r in light["relationships"]] == ["Mary Jones"]
+    assert whole["relationships"][0]["customer"]["sourceRecords"] == [{"sourceId": "C-2"}]
+    assert light["household"]["members"] == [{"id": jon, "displayName": "Jonathan Smith"}]
+    assert {r["customer"]["id"] for r in light["sourceRecords"]} == {jon}
+
+
 def test_errors_carry_contract_codes_and_no_internals(loaded: TestClient) -> None:
     too_big = gql(loaded, '{ searchCustomers(text: "x", first: 500) { score } }')
     assert too_big["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

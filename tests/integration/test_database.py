@@ -29,6 +29,15 @@ async def test_writes_and_reads_over_bolt(database: Database) -> None:
     ]
 
 
+async def test_an_answer_reads_as_a_read_does_in_one_auto_commit_transaction(database: Database) -> None:
+    await database.driver.execute_query("CREATE (:Customer {id: 'c1', displayName: 'Ann'})")
+    before = database.queries_run
+    assert await database.answer("customer_by_id", id="c1") == await database.read("customer_by_id", id="c1")
+    assert database.queries_run == before + 2
+    with pytest.raises(ClientError):
+        await database.answer("influence_clear_merged")  # a write: an answer is read-only
+
+
 async def test_a_merged_id_answers_with_the_survivor(database: Database) -> None:
     await database.driver.execute_query(
         "CREATE (:Customer {id: 'old', displayName: 'Ann'})<-[:MERGED_INTO]-(:Customer {id: 'gone'})"

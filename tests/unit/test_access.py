@@ -86,6 +86,14 @@ def test_analyst_sees_pseudonymous_ids_only() -> None:
     assert not set(identifiers(seen).values()) & set(identifiers(customer_row()).values())
 
 
+@pytest.mark.parametrize("role", list(Role))
+def test_a_summary_is_masked_as_the_360_row_it_is_part_of(role: Role) -> None:
+    row = customer_row(MARKETING=True)
+    summary = {"requested": "cus_1", "customer": row["customer"], "consents": row["consents"]}
+    seen, whole = Access(role).customer_summary(summary), Access(role).customer(row)
+    assert seen == {"requested": "cus_1", "customer": whole["customer"], "consents": whole["consents"]}
+
+
 def test_marketing_lists_hold_only_customers_with_marketing_consent() -> None:
     marketing = Access(Role.MARKETING)
     assert marketing.listed(customer_row(MARKETING=True)) is True
