@@ -44,6 +44,7 @@ _BIRTH = COMPARISONS.index(BIRTH_DATE)
 _NAME_DIFFERS = len(GIVEN_NAME.labels) - 1
 # Birth dates: "same year" and "differs" are not typos of each other (see `levels.birth_dates_close`).
 _BIRTH_DIFFERS = BIRTH_DATE.labels.index("same year")
+TWINS = "twins: given names differ"
 
 
 def _person_reason(
@@ -62,7 +63,7 @@ def _person_reason(
         and family < _NAME_DIFFERS
         and not one_given_name(a, b)
     ):
-        return "twins: given names differ"
+        return TWINS
     return None
 
 
@@ -109,7 +110,7 @@ def clusters_conflict(
     A cannot-link (pairs of keys, smaller key first) between any two of them always holds. Otherwise
     a personal identifier shared across the two groups makes them one person despite clashing
     names or dates; failing that, any clearly different given name or birth date, or twins, keeps
-    them apart.
+    them apart (twins only when one of the two holds no personal identifier to tell them).
     """
     if cannot_link and any((min(x.key, y.key), max(x.key, y.key)) in cannot_link for x in xs for y in ys):
         return "cannot-link"
@@ -118,6 +119,11 @@ def clusters_conflict(
     for x in xs:
         for y in ys:
             conflict = _person_conflict(x, y)
+            if conflict == TWINS and _personal([x], personal_kinds) and _personal([y], personal_kinds):
+                # Both hold a national id: the ids, not the spelling of a given name, tell twins
+                # apart. Two different ids weigh the pair down; one mistyped in a copy whose given
+                # name is mistyped too ("talyaj" for "taylah") is still one person.
+                continue
             if conflict is not None:
                 return conflict
     return None

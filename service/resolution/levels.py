@@ -100,10 +100,10 @@ def one_given_name(a: MatchRecord, b: MatchRecord) -> bool:
     (Damerau-Levenshtein distance 1: "jonh" for "john", "elliot" for "elliott"). Two edits are not
     forgiven: names given to twins are alike by design and are mostly two edits apart ("jack" and
     "jake", "megan" and "morgan", "ella" and "emma"), and a name heard as another ("shaun" for
-    "sean") belongs in the nickname table, which folds spellings of one name. The price: a copy with
-    two slips in the given name on the same birth date ("talyaj" for "taylah") is taken for a twin
-    unless a national id vouches for it (FEBRL datasets 1 and 2 hold four such pairs, each with its
-    national id mistyped too).
+    "sean") belongs in the nickname table, which folds spellings of one name. Where both records
+    hold a national id, the ids tell twins apart instead (`guards.clusters_conflict`): FEBRL datasets
+    1 and 2 hold four copies with two slips in the given name on the same birth date ("talyaj" for
+    "taylah"), each with its national id mistyped too, and the weights keep them one person.
     """
     given_a, given_b = a.given_name or a.given_canonical, b.given_name or b.given_canonical
     if not given_a or not given_b:
