@@ -12,7 +12,8 @@ Choices worth knowing:
   agrees with other Pat records; only "patrick" vs "pat" loses the nickname boost.
 - jon/jonny/jonno -> jonathan, while johnny/jack -> john: "Jon Smyth" has to meet "Jonathan Smith".
 - Spelling variants that are the same name said the same way are folded too (steven -> stephen,
-  catherine/kathryn -> katherine, phillip -> philip), because sources mistype them all the time.
+  catherine/kathryn -> katherine, phillip -> philip, shaun/shawn -> sean), because sources mistype them
+  all the time.
 - Names that are commonly given in their own right (molly, sally, nancy, frank, max, jan) are left alone:
   folding them would make strangers agree. Transliterations of one name are folded (muhammad, mohamed
   -> mohammed).
@@ -36,6 +37,7 @@ NICKNAMES: Final[dict[str, tuple[str, ...]]] = {
     "richard": ("dick", "dickie", "rick", "ricky", "rickie", "rich", "richie", "ritchie"),
     "david": ("dave", "davey", "davy", "davie", "davo"),
     "stephen": ("steve", "steven", "stevie", "stevo"),
+    "sean": ("shaun", "shawn"),
     "christopher": ("chris", "kit", "kristopher", "christoper", "topher"),
     "alexander": ("alex", "alec", "alek", "xander"),
     "samuel": ("sam", "sammy", "sammie"),

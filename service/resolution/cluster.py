@@ -7,7 +7,7 @@ does not depend on input order), and two clusters merge only when
 
 - the link reaches the match threshold,
 - the clusters do not conflict: no record of one has a clearly different given name or birth date
-  from a record of the other, unless a personal identifier is shared across them, and no
+  from a record of the other, nor is its twin, unless a personal identifier is shared across them, and no
   cannot-link joins them (`guards.clusters_conflict`), and
 - no scored pair across the two clusters weighs less than `OPPOSED_WEIGHT`: the fields of the two
   records, added up, say they are different people.

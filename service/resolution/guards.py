@@ -3,14 +3,17 @@
 Twins share a surname, a birth date, an address and a landline; a father and his son may share a
 full name, an address, an email and a phone; spouses share a family email; a household shares a
 tablet. What tells them apart is a given name that is clearly different or a birth date that is not
-a typo of the other. So:
+a typo of the other. Twins are often given names that look alike ("jack" and "jake", "megan" and
+"morgan": Jaro-Winkler 0.80 or more), so with the same birth date and family name a given name is
+different unless it could be the same name written twice (`levels.one_given_name`: the same name
+or nickname, an initial or abbreviation, or one typo away). So:
 
-- `disagreement` (a clearly different given name or birth date, or a clearly different family name
-  without a matching birth date) turns a shared identifier into household evidence: it adds
-  nothing to the match weight (`compare.py`), unless it is a personal identifier both hold.
-- `definite_conflict` (given name or birth date clearly different) forbids two records from ever
-  sharing a cluster, unless they share a *personal* identifier (by default NATIONAL_ID, issued to one
-  person only): then the disagreement is a data-entry error, and the weights decide.
+- `disagreement` (a clearly different given name or birth date, twins, or a clearly different
+  family name without a matching birth date) turns a shared identifier into household evidence: it
+  adds nothing to the match weight (`compare.py`), unless it is a personal identifier both hold.
+- `definite_conflict` (given name or birth date clearly different, or twins) forbids two records
+  from ever sharing a cluster, unless they share a *personal* identifier (by default NATIONAL_ID,
+  issued to one person only): then the disagreement is a data-entry error, and the weights decide.
   `clusters_conflict` applies the same to two clusters: any conflicting cross pair keeps them apart,
   unless a personal identifier is shared across them; a caller's cannot-link always holds.
 
@@ -22,13 +25,16 @@ Example:
     >>> son = MatchRecord("b", given_name="john", family_name="smith", birth_date="1987-11-30")
     >>> definite_conflict(father, son, frozenset({"NATIONAL_ID"}))
     'birth dates differ'
+    >>> twin = MatchRecord("c", given_name="jake", family_name="smith", birth_date="1958-03-12")
+    >>> definite_conflict(father, twin, frozenset({"NATIONAL_ID"}))
+    'twins: given names differ'
 """
 
 from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from service.resolution.levels import BIRTH_DATE, COMPARISONS, FAMILY_NAME, GIVEN_NAME, align
+from service.resolution.levels import BIRTH_DATE, COMPARISONS, FAMILY_NAME, GIVEN_NAME, align, one_given_name
 from service.resolution.record import MatchRecord
 
 _GIVEN = COMPARISONS.index(GIVEN_NAME)
@@ -38,15 +44,36 @@ _BIRTH = COMPARISONS.index(BIRTH_DATE)
 _NAME_DIFFERS = len(GIVEN_NAME.labels) - 1
 # Birth dates: "same year" and "differs" are not typos of each other (see `levels.birth_dates_close`).
 _BIRTH_DIFFERS = BIRTH_DATE.labels.index("same year")
+TWINS = "twins: given names differ"
 
 
-def _reason(given: int | None, family: int | None, birth: int | None) -> str | None:
+def _person_reason(
+    a: MatchRecord, b: MatchRecord, given: int | None, family: int | None, birth: int | None
+) -> str | None:
+    """The definite conflicts of an aligned pair, from its given-name, family-name and birth-date levels."""
     # An initial ("j" for "john") is a loose agreement (`levels.initial_of`), never a different name.
     if given == _NAME_DIFFERS:
         return "given names differ"
     if birth is not None and birth >= _BIRTH_DIFFERS:
         return "birth dates differ"
-    if family == _NAME_DIFFERS and (birth is None or birth >= _BIRTH_DIFFERS):
+    if (
+        birth == 0
+        and given  # 0 is the same name, None no name to compare
+        and family is not None
+        and family < _NAME_DIFFERS
+        and not one_given_name(a, b)
+    ):
+        return TWINS
+    return None
+
+
+def _reason(
+    a: MatchRecord, b: MatchRecord, given: int | None, family: int | None, birth: int | None
+) -> str | None:
+    person = _person_reason(a, b, given, family, birth)
+    if person is not None:
+        return person
+    if family == _NAME_DIFFERS and birth is None:
         # A new family name with the same birth date is a marriage, not another person.
         return "family names differ"
     return None
@@ -54,18 +81,18 @@ def _reason(given: int | None, family: int | None, birth: int | None) -> str | N
 
 def level_disagreement(pair_levels: Sequence[int | None], a: MatchRecord, b: MatchRecord) -> str | None:
     """`disagreement` of an aligned pair (`levels.align`) whose `levels` are already known."""
-    return _reason(pair_levels[_GIVEN], pair_levels[_FAMILY], pair_levels[_BIRTH])
+    return _reason(a, b, pair_levels[_GIVEN], pair_levels[_FAMILY], pair_levels[_BIRTH])
 
 
 def disagreement(a: MatchRecord, b: MatchRecord) -> str | None:
     """Why a and b look like different people ("given names differ", ...), or None."""
     a, b = align(a, b)
-    return _reason(GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b))
+    return _reason(a, b, GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b))
 
 
 def _person_conflict(a: MatchRecord, b: MatchRecord) -> str | None:
     a, b = align(a, b)
-    return _reason(GIVEN_NAME.level(a, b), None, BIRTH_DATE.level(a, b))
+    return _person_reason(a, b, GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b))
 
 
 def _personal(records: Iterable[MatchRecord], personal_kinds: Collection[str]) -> set[str]:
@@ -82,7 +109,8 @@ def clusters_conflict(
 
     A cannot-link (pairs of keys, smaller key first) between any two of them always holds. Otherwise
     a personal identifier shared across the two groups makes them one person despite clashing
-    names or dates; failing that, any clearly different given name or birth date keeps them apart.
+    names or dates; failing that, any clearly different given name or birth date, or twins, keeps
+    them apart (twins only when one of the two holds no personal identifier to tell them).
     """
     if cannot_link and any((min(x.key, y.key), max(x.key, y.key)) in cannot_link for x in xs for y in ys):
         return "cannot-link"
@@ -91,11 +119,16 @@ def clusters_conflict(
     for x in xs:
         for y in ys:
             conflict = _person_conflict(x, y)
+            if conflict == TWINS and _personal([x], personal_kinds) and _personal([y], personal_kinds):
+                # Both hold a national id: the ids, not the spelling of a given name, tell twins
+                # apart. Two different ids weigh the pair down; one mistyped in a copy whose given
+                # name is mistyped too ("talyaj" for "taylah") is still one person.
+                continue
             if conflict is not None:
                 return conflict
     return None
 
 
 def definite_conflict(a: MatchRecord, b: MatchRecord, personal_kinds: Collection[str]) -> str | None:
-    """Why a and b can never be one person (given names or birth dates differ), or None."""
+    """Why a and b can never be one person (given names or birth dates differ, twins), or None."""
     return clusters_conflict((a,), (b,), personal_kinds)

@@ -130,6 +130,22 @@ def test_definite_conflicts() -> None:
     assert definite_conflict(father, son, MODEL.personal_kinds) == "birth dates differ"
     assert definite_conflict(father, twin, MODEL.personal_kinds) == "given names differ"
     assert definite_conflict(father, person("d", "j", "smith", "1958-03-12"), MODEL.personal_kinds) is None
+    # Twins: the same birth date and family name, given names alike but more than one typo apart.
+    jack, jake = person("f", "jack", "smith", "1990-05-17"), person("g", "jake", "smyth", "1990-05-17")
+    assert definite_conflict(jack, jake, MODEL.personal_kinds) == "twins: given names differ"
+    assert disagreement(jack, jake) == "twins: given names differ"
+    assert definite_conflict(jack, replace(jake, birth_date="1990-05-18"), MODEL.personal_kinds) is None
+    assert definite_conflict(jack, replace(jake, given_name="jakc"), MODEL.personal_kinds) is None
+    assert definite_conflict(jack, replace(jake, given_canonical="jack"), MODEL.personal_kinds) is None
+    # When both hold a national id, the ids tell twins apart, not the given names: a copy with a
+    # mistyped name and a mistyped id (FEBRL's "talyaj" for "taylah") is left to the weights.
+    typed, retyped = (
+        replace(jack, identifiers=frozenset({"NATIONAL_ID:3061308"})),
+        replace(jake, identifiers=frozenset({"NATIONAL_ID:3061208"})),
+    )
+    assert definite_conflict(typed, retyped, MODEL.personal_kinds) is None
+    assert definite_conflict(typed, jake, MODEL.personal_kinds) == "twins: given names differ"
+    assert definite_conflict(typed, retyped, frozenset()) == "twins: given names differ"
     # A new family name is no definite conflict; with the same birth date it is a marriage, and
     # a shared email keeps its weight. Without a birth date to vouch for it, the email is discounted.
     married = person("e", "john", "brown", "1958-03-12")

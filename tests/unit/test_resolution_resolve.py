@@ -46,6 +46,24 @@ def test_twins_stay_apart() -> None:
     assert resolution.links == []
 
 
+@pytest.mark.parametrize(("first", "second"), [("megan", "morgan"), ("jack", "jake"), ("ella", "emma")])
+def test_twins_with_names_that_look_alike_stay_apart(first: str, second: str) -> None:
+    resolution = run([at_home("crm:1", first, "1990-05-17"), at_home("crm:2", second, "1990-05-17")])
+    assert resolution.clusters == [("crm:1",), ("crm:2",)]
+
+
+@pytest.mark.parametrize("typo", ["jonh", "jon", "jo", "johnn"])
+def test_a_given_name_one_typo_or_cut_short_on_the_same_birth_date_is_one_person(typo: str) -> None:
+    resolution = run([at_home("crm:1", "john", "1990-05-17"), at_home("web:2", typo, "1990-05-17")])
+    assert resolution.clusters == [("crm:1", "web:2")]
+
+
+def test_twins_who_share_a_national_id_are_one_person() -> None:
+    megan = at_home("crm:1", "megan", "1990-05-17", "NATIONAL_ID:7364009")
+    morgan = at_home("crm:2", "morgan", "1990-05-17", "NATIONAL_ID:7364009")
+    assert run([megan, morgan]).clusters == [("crm:1", "crm:2")]
+
+
 def test_father_and_son_with_one_name_one_phone_one_email_stay_apart() -> None:
     father = at_home("crm:1", "john", "1958-03-12", "EMAIL:greens@x.com")
     son = at_home("crm:2", "john", "1987-11-30", "EMAIL:greens@x.com")
