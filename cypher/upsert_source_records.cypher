@@ -6,8 +6,10 @@
 // Identifiers, addresses, devices, consent topics and blocking keys are one node each, shared by
 // every record that names them. The person a relationship names may not be known yet: a `pending`
 // placeholder waits for their profile, so the relationship links whichever of the two arrives first.
+// A line loaded again unchanged (the same `fingerprint`) leaves its record as it is: not rewritten,
+// not flagged dirty, so resolution passes it by.
 // Times come as ISO 8601 text when they have a zone (read with `datetime()`), else as local datetimes.
-// params: $rows: list of {key, props (map of the profile's fields, as given and normalised),
+// params: $rows: list of {key, fingerprint (digest of the rest of the row), props (map of the profile's fields, as given and normalised),
 //         observedAt (text or local datetime or null),
 //         identifiers: list of {key ("KIND:value"), kind, value (normalised), junk (bool)},
 //         address ({key, props} or null), devices: list of {id, kind, os},
@@ -18,7 +20,9 @@
 UNWIND $rows AS row
 MERGE (r:SourceRecord {key: row.key})
 ON CREATE SET r.createdAt = datetime()
-SET r += row.props, r.dirty = true, r.pending = false,
+WITH r, row
+WHERE r.fingerprint IS NULL OR r.fingerprint <> row.fingerprint
+SET r += row.props, r.fingerprint = row.fingerprint, r.dirty = true, r.pending = false,
     r.observedAt = CASE WHEN row.observedAt IS :: STRING THEN datetime(row.observedAt) ELSE row.observedAt END
 WITH r, row
 CALL (r) {

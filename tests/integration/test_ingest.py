@@ -94,6 +94,22 @@ async def test_loading_the_same_file_twice_changes_nothing(
     assert (await counts(database), await clusters(database)) == first
 
 
+async def test_a_line_loaded_again_unchanged_leaves_its_record_alone_and_a_changed_one_is_written(
+    database: Database, settings: Settings
+) -> None:
+    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings, MatchModel())
+    # A mark only a rewrite would wipe: `SET r += props` puts the line's given name back.
+    await database.driver.execute_query("MATCH (r:SourceRecord {key: 'crm:C-1001'}) SET r.givenName = 'mark'")
+    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings, MatchModel())
+    read = "MATCH (r:SourceRecord {key: 'crm:C-1001'}) RETURN r.givenName AS given, r.dirty AS dirty"
+    records, _, _ = await database.driver.execute_query(read)
+    assert (records[0]["given"], records[0]["dirty"]) == ("mark", False)
+    await ingest_objects(database, [{**MITCHELL, "familyName": "Greene"}], settings, MatchModel())
+    records, _, _ = await database.driver.execute_query(read)
+    assert (records[0]["given"], records[0]["dirty"]) == ("Mitchell", False)
+    assert await customer_of(database, "webshop:W-9") == await customer_of(database, "crm:C-1001")
+
+
 async def test_an_interaction_waits_for_its_customer_and_attaches_when_they_arrive(
     database: Database, settings: Settings
 ) -> None:
