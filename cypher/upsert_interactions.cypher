@@ -7,16 +7,19 @@
 // An issue an agent has moved on in Kith (`statusAt` set by care_update_issue) keeps the agent's
 // status and resolution when its source line is loaded again; the source's status is kept beside
 // them as `sourceStatus`.
+// A line loaded again unchanged (the same `fingerprint`) leaves its interaction as it is.
 // Times come as ISO 8601 text when they have a zone (read with `datetime()`), else as local datetimes.
-// params: $rows: list of {key, props (map), occurredAt (text or local datetime or null),
+// params: $rows: list of {key, fingerprint (digest of the rest of the row), props (map), occurredAt (text or local datetime or null),
 //         customer ({record, source, sourceId} or null),
 //         device (id or null), products (list of {sku, name, category, quantity, price})}
 // returns: nothing
 UNWIND $rows AS row
 MERGE (i:Interaction {key: row.key})
 ON CREATE SET i.createdAt = datetime()
+WITH i, row
+WHERE i.fingerprint IS NULL OR i.fingerprint <> row.fingerprint
 WITH i, row, i {.status, .resolution, .statusAt} AS worked
-SET i += row.props,
+SET i += row.props, i.fingerprint = row.fingerprint,
     i.occurredAt = CASE WHEN row.occurredAt IS :: STRING THEN datetime(row.occurredAt) ELSE row.occurredAt END
 WITH i, row, worked
 CALL (i, worked) {

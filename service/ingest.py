@@ -115,9 +115,15 @@ def _temporal(value: datetime | None) -> datetime | str | None:
 
 
 def fingerprint(row: dict[str, Any]) -> str:
-    """A digest of everything a profile row writes: a line loaded again unchanged (a nightly full
-    export, say) has the same one, and the record is left as it is, neither rewritten nor resolved."""
+    """A digest of everything a row writes: a line loaded again unchanged (a nightly full export,
+    say) has the same one, and its record or interaction is left as it is, neither rewritten nor
+    resolved again."""
     return hashlib.blake2b(orjson.dumps(row, option=orjson.OPT_SORT_KEYS), digest_size=16).hexdigest()
+
+
+def _append_fingerprinted(rows: list[Any], row: dict[str, Any]) -> None:
+    row["fingerprint"] = fingerprint(row)
+    rows.append(row)
 
 
 class Suppressed(Rejected):
@@ -205,7 +211,8 @@ class Preparer:
             props = {**address.model_dump(), "nAddress": match.address, "nPostcode": match.postcode}
             address_row = {"key": normalized.address_key, "props": props}
         devices = {device.id: device for device in profile.devices}
-        rows["upsert_source_records"].append(
+        _append_fingerprinted(
+            rows["upsert_source_records"],
             {
                 "key": key,
                 "props": {
@@ -254,10 +261,8 @@ class Preparer:
                     )
                 ],
                 "blockingKeys": [block_key(name, value) for name, value in blocking_keys(match).items()],
-            }
+            },
         )
-        row = rows["upsert_source_records"][-1]
-        row["fingerprint"] = fingerprint(row)
         return len(warnings)
 
     def add_interaction(self, batch: Batch, parsed: ParsedLine, interaction: Interaction) -> int:
@@ -271,7 +276,8 @@ class Preparer:
         target = None
         if interaction.customer is not None:
             target = self.reference(batch, interaction.customer, self.default_region, "customer", warnings)
-        rows["upsert_interactions"].append(
+        _append_fingerprinted(
+            rows["upsert_interactions"],
             {
                 "key": key,
                 "props": {
@@ -296,7 +302,7 @@ class Preparer:
                 ),
                 "device": interaction.deviceId or None,
                 "products": [product.model_dump() for product in interaction.products],
-            }
+            },
         )
         return len(warnings)
 

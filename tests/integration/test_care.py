@@ -110,10 +110,17 @@ async def test_an_issue_is_resolved_with_its_history_kept(database: Database, se
         ("IN_PROGRESS", "RESOLVED", "Hayley"),
     ]
     assert (await row_of(database, ann))["openIssues"] == []
-    # The call centre sends its old line again: the agent's work stands.
+    # The call centre sends its old line again: the agent's work stands, and so does what the
+    # source said, kept from the agent's first change.
     await load(database, settings, COMPLAINT)
     row = await row_of(database, ann)
     assert row["openIssues"] == [] and row["latest"][0]["status"] == "RESOLVED"
+    source_status = "MATCH (i:Interaction {key: 'callcentre:T-1'}) RETURN i.sourceStatus AS said"
+    assert (await database.driver.execute_query(source_status)).records[0]["said"] == "OPEN"
+    # A new line from the source is written, under the agent's status.
+    await load(database, settings, {**COMPLAINT, "status": "ESCALATED"})
+    assert (await database.driver.execute_query(source_status)).records[0]["said"] == "ESCALATED"
+    assert (await row_of(database, ann))["latest"][0]["status"] == "RESOLVED"
     with pytest.raises(NotFound):
         await care.update_issue(database, AGENT, "callcentre:nope", "OPEN", None)
 
