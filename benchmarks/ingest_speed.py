@@ -25,7 +25,7 @@ import httpx
 import orjson
 
 from benchmarks.common import bench_database, bench_settings, peak_memory_mb
-from service.api.app import create_app
+from service.api.app import create_app, settle_heap
 from service.demo import write_demo
 from service.graph.database import Database
 from service.ingest import BATCH_SIZE, ingest_file, read_lines
@@ -61,18 +61,26 @@ async def bare_create_baseline(database: Database, path: Path) -> float:
     return rate
 
 
-def new_people(folder: Path, count: int) -> list[dict[str, Any]]:
+# Numbers a source hands out in sequence (the demo's "W0000001"): another seed issues the same ones.
+ISSUED_KINDS = {"ACCOUNT_ID", "LOYALTY_ID", "COOKIE_ID", "DEVICE_ID", "NATIONAL_ID"}
+
+
+def new_people(folder: Path, count: int, seed: int = 97) -> list[dict[str, Any]]:
     """Profiles of people the loaded graph has not seen, as varied as real arrivals: the demo
-    generator with another seed. Source ids are prefixed so none lands on a loaded record, and
-    relationships are left out (they would name loaded records of other people)."""
-    files = write_demo(folder, count // 4 + 1, seed=97)
+    generator with another seed. Source ids and issued numbers get the seed in front, so none lands
+    on a loaded record or someone else's account, and relationships are left out (they would name
+    loaded records of other people)."""
+    files = write_demo(folder, count // 4 + 1, seed=seed)
     people: list[dict[str, Any]] = []
     with files.profiles.open("rb") as lines:
         for line in lines:
             profile = orjson.loads(line)
             del profile["type"]
             profile.pop("relationships", None)
-            profile["sourceId"] = "new-" + profile["sourceId"]
+            profile["sourceId"] = f"new{seed}-{profile['sourceId']}"
+            for identifier in profile.get("identifiers", []):
+                if identifier["kind"] in ISSUED_KINDS:
+                    identifier["value"] = f"{seed}{identifier['value']}"
             people.append(profile)
             if len(people) == count:
                 break
@@ -82,6 +90,7 @@ def new_people(folder: Path, count: int) -> list[dict[str, Any]]:
 async def mutation_latencies(database: Database, people: list[dict[str, Any]]) -> list[float]:
     app = create_app(bench_settings())
     app.state.database = database
+    settle_heap()  # as `kith serve` does when it starts
     latencies = []
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://kith") as client:
         for profile in people:
@@ -134,13 +143,14 @@ def print_latencies(latencies: list[float]) -> None:
     )
 
 
-async def measure_mutations(samples: int) -> None:
+async def measure_mutations(samples: int, seed: int) -> None:
     """The mutation's latency alone, on the benchmark graph as it is (loaded by an earlier run)."""
     with tempfile.TemporaryDirectory() as folder:
         async with bench_database(wipe=False) as database:
             customers = (await database.read("customer_count"))[0]["customers"]
             print(f"graph: {customers} customers")
-            print_latencies(await mutation_latencies(database, new_people(Path(folder), samples)))
+            people = new_people(Path(folder), samples, seed)
+            print_latencies(await mutation_latencies(database, people))
 
 
 def main() -> None:
@@ -155,9 +165,12 @@ def main() -> None:
         metavar="N",
         help="only time N profiles through the mutation, on the graph a previous run loaded",
     )
+    parser.add_argument(
+        "--seed", type=int, default=97, help="demo seed of the new people (a new one for each re-run)"
+    )
     args = parser.parse_args()
     if args.mutations_only:
-        asyncio.run(measure_mutations(args.mutations_only))
+        asyncio.run(measure_mutations(args.mutations_only, args.seed))
     else:
         asyncio.run(measure(args.households, args.interactions_per_person))
 

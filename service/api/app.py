@@ -6,6 +6,7 @@ Example:
 
 from __future__ import annotations
 
+import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -39,12 +40,23 @@ async def metrics(request: Request) -> Response:
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
+def settle_heap() -> None:
+    """Moves what start-up built (modules, the schema, settings) out of the garbage collector's sight.
+
+    Those objects live as long as the process; a full collection would walk all of them every time
+    and pause whatever request is running for 100 ms or more.
+    """
+    gc.collect()
+    gc.freeze()
+
+
 def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings or get_settings()
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.database = Database(settings)
+        settle_heap()
         try:
             yield
         finally:
