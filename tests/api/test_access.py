@@ -22,6 +22,7 @@ from service.influence import recompute_influence
 from service.ingest import ingest_objects
 from service.resolution.model import MatchModel
 from tests.api.http import bearer, gql
+from tests.lines import ANN_COMPLAINT
 
 KEYS = {"admin": "k-admin", "support": "k-support", "marketing": "k-marketing", "analyst": "k-analyst"}
 ADDRESS = {"line1": "1 Oak Road", "postcode": "LS1 4AB", "country": "GB"}
@@ -60,17 +61,7 @@ PROFILES: list[dict[str, Any]] = [
         "relationships": [{"kind": "FRIEND", "to": {"source": "crm", "sourceId": "A-1"}}],
     },
 ]
-COMPLAINT = {
-    "type": "interaction",
-    "source": "callcentre",
-    "sourceId": "T-1",
-    "customer": {"source": "crm", "sourceId": "A-1"},
-    "channel": "PHONE",
-    "kind": "COMPLAINT",
-    "occurredAt": "2025-03-02T09:15:00Z",
-    "status": "OPEN",
-    "summary": "Parcel lost on the stairs",
-}
+COMPLAINT = {**ANN_COMPLAINT, "summary": "Parcel lost on the stairs"}
 SECRETS = {
     "national id": ["QQ123456C", "QQ654321C"],
     "contact": ["annabel@example.com", "benedict@example.com", "+447911123456", "+442071234567"],

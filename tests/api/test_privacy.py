@@ -16,6 +16,7 @@ from service.graph.database import Database
 from service.ingest import ingest_file, rejects_path
 from service.resolution.model import MatchModel
 from tests.api.http import gql
+from tests.lines import ANN_COMPLAINT
 
 LANDLINE = "020 7123 4567"
 # Her source ids are left out: Robert's own raw line still says he was referred by crm:A-1, an id that
@@ -57,18 +58,7 @@ LINES: list[dict[str, Any]] = [
         "identifiers": [{"kind": "EMAIL", "value": "bob@example.com"}, {"kind": "PHONE", "value": LANDLINE}],
         "relationships": [{"kind": "REFERRED_BY", "to": {"source": "crm", "sourceId": "A-1"}}],
     },
-    {
-        "type": "interaction",
-        "source": "callcentre",
-        "sourceId": "T-1",
-        "customer": {"source": "crm", "sourceId": "A-1"},
-        "channel": "PHONE",
-        "kind": "COMPLAINT",
-        "occurredAt": "2025-03-02T09:15:00Z",
-        "status": "OPEN",
-        "summary": "Parcel lost",
-        "deviceId": "dev-ann",
-    },
+    {**ANN_COMPLAINT, "deviceId": "dev-ann"},
     {
         "type": "interaction",
         "source": "webshop",

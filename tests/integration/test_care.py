@@ -12,6 +12,7 @@ from service.graph.database import Database
 from service.ingest import ingest_objects
 from service.resolution.model import MatchModel
 from tests.integration.graph_helpers import customer_of
+from tests.lines import ANN_COMPLAINT
 
 AGENT = Actor("support:abcd1234", "Hayley")
 ANN = {
@@ -22,25 +23,8 @@ ANN = {
     "birthDate": "1970-01-02",
     "identifiers": [{"kind": "EMAIL", "value": "ann@example.com"}],
 }
-ANN_WEB = {
-    "source": "webshop",
-    "sourceId": "W-1",
-    "givenName": "Ann",
-    "familyName": "Green",
-    "birthDate": "1970-01-02",
-    "identifiers": [{"kind": "EMAIL", "value": "ann@example.com"}],
-}
-COMPLAINT = {
-    "type": "interaction",
-    "source": "callcentre",
-    "sourceId": "T-1",
-    "customer": {"source": "crm", "sourceId": "A-1"},
-    "channel": "PHONE",
-    "kind": "COMPLAINT",
-    "occurredAt": "2025-03-02T09:15:00Z",
-    "status": "OPEN",
-    "summary": "Parcel lost",
-}
+ANN_WEB = {**ANN, "source": "webshop", "sourceId": "W-1"}
+COMPLAINT = ANN_COMPLAINT
 
 
 async def load(database: Database, settings: Settings, *objects: dict[str, Any]) -> None:
