@@ -7,7 +7,7 @@ have a value. Two corrections make it safe for customer data:
   name in `tf` (family name -> share of records), the stronger the evidence.
 - An identifier shared by records whose names or birth dates disagree is a family email, a
   household landline, a shared tablet: it adds nothing (see `guards.py`). Only an identifier of the
-  model's `personal_kinds` (a national id), held by both, keeps its weight.
+  model's `personal_kinds` (a national id), held by both (or mistyped in one), keeps its weight.
 
 The rule is "IDENTIFIER:<KIND>" when a shared identifier carried the pair over the threshold
 (without it the weight would fall short), otherwise "PROBABILISTIC".
@@ -28,7 +28,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from service.resolution.guards import level_disagreement
-from service.resolution.levels import COMPARISONS, FAMILY_NAME, STRONG_KINDS, WEAK_KINDS, align
+from service.resolution.levels import (
+    COMPARISONS,
+    FAMILY_NAME,
+    STRONG_KINDS,
+    WEAK_KINDS,
+    align,
+    shares_personal,
+)
 from service.resolution.model import MatchModel
 from service.resolution.record import MatchRecord
 
@@ -79,9 +86,12 @@ def compare(a: MatchRecord, b: MatchRecord, model: MatchModel, tf: Mapping[str, 
             part = model.family_exact_weight(a.family_name or "", tf)
         label = comparison.labels[level]
         if comparison.name in _IDENTIFIER_KINDS and part > 0:
-            # Only a personal identifier held by both outweighs the disagreement; a near one
-            # (twins are often given consecutive numbers) is household evidence like the rest.
-            personal = level == 0 and comparison.name in model.personal_kinds
+            # Only a personal identifier held by both, as typed or mistyped, outweighs the
+            # disagreement; a neighbour in sequence (twins are often given consecutive numbers) is
+            # household evidence like the rest.
+            personal = comparison.name in model.personal_kinds and (
+                level == 0 or shares_personal(a.identifiers, b.identifiers, (comparison.name,))
+            )
             if household is not None and not personal:
                 parts.append((comparison.name, f"{label}, household only: {household}", 0.0))
                 continue

@@ -14,6 +14,8 @@ or nickname, an initial or abbreviation, or one typo away). So:
 - `definite_conflict` (given name or birth date clearly different, or twins) forbids two records
   from ever sharing a cluster, unless they share a *personal* identifier (by default NATIONAL_ID,
   issued to one person only): then the disagreement is a data-entry error, and the weights decide.
+  A personal identifier mistyped in one copy (one slip or swap, `levels.mistyped`) is still shared;
+  a neighbour in issue sequence (twins registered together) is not.
   `clusters_conflict` applies the same to two clusters: any conflicting cross pair keeps them apart,
   unless a personal identifier is shared across them; a caller's cannot-link always holds.
 
@@ -34,7 +36,15 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Sequence
 
-from service.resolution.levels import BIRTH_DATE, COMPARISONS, FAMILY_NAME, GIVEN_NAME, align, one_given_name
+from service.resolution.levels import (
+    BIRTH_DATE,
+    COMPARISONS,
+    FAMILY_NAME,
+    GIVEN_NAME,
+    align,
+    one_given_name,
+    shares_personal,
+)
 from service.resolution.record import MatchRecord
 
 _GIVEN = COMPARISONS.index(GIVEN_NAME)
@@ -95,8 +105,12 @@ def _person_conflict(a: MatchRecord, b: MatchRecord) -> str | None:
     return _person_reason(a, b, GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b))
 
 
-def _personal(records: Iterable[MatchRecord], personal_kinds: Collection[str]) -> set[str]:
-    return {key for r in records for key in r.identifiers if key.partition(":")[0] in personal_kinds}
+def _keys(records: Iterable[MatchRecord]) -> frozenset[str]:
+    return frozenset(key for r in records for key in r.identifiers)
+
+
+def _holds_personal(record: MatchRecord, personal_kinds: Collection[str]) -> bool:
+    return any(key.partition(":")[0] in personal_kinds for key in record.identifiers)
 
 
 def clusters_conflict(
@@ -114,12 +128,16 @@ def clusters_conflict(
     """
     if cannot_link and any((min(x.key, y.key), max(x.key, y.key)) in cannot_link for x in xs for y in ys):
         return "cannot-link"
-    if personal_kinds and _personal(xs, personal_kinds) & _personal(ys, personal_kinds):
+    if personal_kinds and shares_personal(_keys(xs), _keys(ys), personal_kinds):
         return None
     for x in xs:
         for y in ys:
             conflict = _person_conflict(x, y)
-            if conflict == TWINS and _personal([x], personal_kinds) and _personal([y], personal_kinds):
+            if (
+                conflict == TWINS
+                and _holds_personal(x, personal_kinds)
+                and _holds_personal(y, personal_kinds)
+            ):
                 # Both hold a national id: the ids, not the spelling of a given name, tell twins
                 # apart. Two different ids weigh the pair down; one mistyped in a copy whose given
                 # name is mistyped too ("talyaj" for "taylah") is still one person.

@@ -29,7 +29,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -238,6 +238,42 @@ def _by_kind(identifiers: frozenset[str]) -> Mapping[str, frozenset[str]]:
         kind, _, value = key.partition(":")
         grouped.setdefault(kind, set()).add(value)
     return {kind: frozenset(values) for kind, values in grouped.items()}
+
+
+def mistyped(x: str, y: str) -> bool:
+    """Whether two values of an identifier issued to one person are one value with a slip of the fingers.
+
+    One edit or one swap of neighbouring characters ("2493383" for "2439383"), but not a change of
+    the last character alone: numbers are issued in sequence, twins registered together get
+    neighbouring ones ("4817612", "4817613"), and those are two people.
+
+    Example:
+        >>> mistyped("2493383", "2439383"), mistyped("4817612", "4817613")
+        (True, False)
+    """
+    if x == y or (len(x) == len(y) and x[:-1] == y[:-1]):
+        return False
+    return DamerauLevenshtein.distance(x, y, score_cutoff=1) <= 1
+
+
+def shares_personal(a_keys: Iterable[str], b_keys: Iterable[str], personal_kinds: Collection[str]) -> bool:
+    """Whether two sets of "KIND:value" keys hold one personal identifier, as typed or `mistyped`.
+
+    Example:
+        >>> shares_personal({"NATIONAL_ID:2493383"}, {"NATIONAL_ID:2439383"}, {"NATIONAL_ID"})
+        True
+    """
+    personal_a = _by_kind(frozenset(a_keys))
+    personal_b = _by_kind(frozenset(b_keys))
+    for kind in personal_kinds:
+        values_a, values_b = personal_a.get(kind), personal_b.get(kind)
+        if (
+            values_a
+            and values_b
+            and (values_a & values_b or any(mistyped(x, y) for x in values_a for y in values_b))
+        ):
+            return True
+    return False
 
 
 def _identifier_level(kind: str, near_level: bool) -> Level:

@@ -165,6 +165,23 @@ def test_a_shared_national_id_outweighs_a_clashing_name() -> None:
     )
 
 
+def test_a_mistyped_national_id_outweighs_a_clashing_name_but_a_neighbour_in_sequence_does_not() -> None:
+    # FEBRL's copies: the id with two digits swapped, or one digit slipped, and another given name.
+    kieren = person("a", "kieren", "reid", "1979-01-21", ids=("NATIONAL_ID:2428295",))
+    slipped = person("b", "allegra", "reid", "1979-01-21", ids=("NATIONAL_ID:2438295",))
+    swapped = replace(slipped, identifiers=frozenset({"NATIONAL_ID:2482295"}))
+    # Twins registered together: consecutive numbers, one edit apart in the last digit.
+    twin = replace(slipped, identifiers=frozenset({"NATIONAL_ID:2428296"}))
+    for copy in (slipped, swapped):
+        assert definite_conflict(kieren, copy, MODEL.personal_kinds) is None
+        assert "household only" not in evidence_for(
+            compare(kieren, copy, MODEL, NO_TF).evidence, "NATIONAL_ID"
+        )
+    assert definite_conflict(kieren, twin, MODEL.personal_kinds) == "given names differ"
+    assert "household only" in evidence_for(compare(kieren, twin, MODEL, NO_TF).evidence, "NATIONAL_ID")
+    assert definite_conflict(kieren, slipped, frozenset()) == "given names differ"
+
+
 def population(size: int, seed: int) -> list[MatchRecord]:
     rng = random.Random(seed)
     givens = ["ann", "bob", "carl", "dina", "emma", "finn", "gail", "hugo", "ivy", "jack"]
