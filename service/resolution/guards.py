@@ -6,9 +6,10 @@ tablet. What tells them apart is a given name that is clearly different or a bir
 a typo of the other. Twins are often given names that look alike ("jack" and "jake", "megan" and
 "morgan": Jaro-Winkler 0.80 or more), so with the same birth date and family name a given name is
 different unless it could be the same name written twice (`levels.one_given_name`: the same name
-or nickname, an initial or abbreviation, or one typo away). So:
+or nickname, an initial or abbreviation, or one typo away). Siblings are too ("brittany" and
+"brian"), so the same holds for two records at the same address when a birth date is missing. So:
 
-- `disagreement` (a clearly different given name or birth date, twins, or a clearly different
+- `disagreement` (a clearly different given name or birth date, twins or siblings, or a clearly different
   family name without a matching birth date) turns a shared identifier into household evidence: it
   adds nothing to the match weight (`compare.py`), unless it is a personal identifier both hold.
 - `definite_conflict` (given name or birth date clearly different, or twins) forbids two records
@@ -37,6 +38,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 
 from service.resolution.levels import (
+    ADDRESS,
     BIRTH_DATE,
     COMPARISONS,
     FAMILY_NAME,
@@ -55,6 +57,7 @@ _NAME_DIFFERS = len(GIVEN_NAME.labels) - 1
 # Birth dates: "same year" and "differs" are not typos of each other (see `levels.birth_dates_close`).
 _BIRTH_DIFFERS = BIRTH_DATE.labels.index("same year")
 TWINS = "twins: given names differ"
+SIBLINGS = "one home: given names differ"
 
 
 def _person_reason(
@@ -67,13 +70,15 @@ def _person_reason(
     if birth is not None and birth >= _BIRTH_DIFFERS:
         return "birth dates differ"
     if (
-        birth == 0
-        and given  # 0 is the same name, None no name to compare
+        given  # 0 is the same name, None no name to compare
         and family is not None
         and family < _NAME_DIFFERS
+        and (birth == 0 or (birth is None and ADDRESS.level(a, b) == 0))
         and not one_given_name(a, b)
     ):
-        return TWINS
+        # Alike given names, the same family name, and the same birth date (twins) or, with no birth
+        # date to tell them, the same home ("brittany" and "brian"): siblings, not one person.
+        return TWINS if birth == 0 else SIBLINGS
     return None
 
 
@@ -134,7 +139,7 @@ def clusters_conflict(
         for y in ys:
             conflict = _person_conflict(x, y)
             if (
-                conflict == TWINS
+                conflict in (TWINS, SIBLINGS)
                 and _holds_personal(x, personal_kinds)
                 and _holds_personal(y, personal_kinds)
             ):

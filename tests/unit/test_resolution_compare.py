@@ -146,6 +146,12 @@ def test_definite_conflicts() -> None:
     assert definite_conflict(typed, retyped, MODEL.personal_kinds) is None
     assert definite_conflict(typed, jake, MODEL.personal_kinds) == "twins: given names differ"
     assert definite_conflict(typed, retyped, frozenset()) == "twins: given names differ"
+    # With no birth date to tell them, alike given names in one home are siblings too.
+    brittany = person("h", "brittany", "russell", address="22 highfield drive")
+    brian = person("i", "brian", "russell", "1985-09-17", address="22 highfield drive")
+    assert definite_conflict(brittany, brian, MODEL.personal_kinds) == "one home: given names differ"
+    assert definite_conflict(brittany, replace(brian, address="3 mill lane"), MODEL.personal_kinds) is None
+    assert definite_conflict(brittany, replace(brian, given_name="britany"), MODEL.personal_kinds) is None
     # A new family name is no definite conflict; with the same birth date it is a marriage, and
     # a shared email keeps its weight. Without a birth date to vouch for it, the email is discounted.
     married = person("e", "john", "brown", "1958-03-12")
