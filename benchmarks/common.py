@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import os
 import resource
+import time
 from collections import Counter
 from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
 from contextlib import asynccontextmanager
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from service.config import Settings
 from service.graph.database import Database
+from service.identity import estimate_model, resolve_graph
 from service.neo4j_local import LocalServer
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,6 +50,16 @@ async def record_customers(database: Database) -> dict[str, str]:
         "MATCH (r:SourceRecord)-[:BELONGS_TO]->(c:Customer) RETURN r.key AS key, c.id AS customer"
     )
     return {record["key"]: record["customer"] for record in records}
+
+
+async def customers_after_estimate(database: Database) -> tuple[dict[str, str], float]:
+    """`kith resolve --full --estimate`: the model learnt from the graph, every record resolved again
+    with it; the customers of every record then, and the seconds it took."""
+    started = time.perf_counter()
+    model, _ = await estimate_model(database)
+    await resolve_graph(database, model, full=True)
+    seconds = time.perf_counter() - started
+    return await record_customers(database), seconds
 
 
 @dataclass(frozen=True)

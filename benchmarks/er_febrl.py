@@ -19,9 +19,16 @@ from typing import Any
 
 import orjson
 
-from benchmarks.common import ROOT, bench_database, bench_settings, pairwise, peak_memory_mb, record_customers
+from benchmarks.common import (
+    ROOT,
+    bench_database,
+    bench_settings,
+    customers_after_estimate,
+    pairwise,
+    peak_memory_mb,
+    record_customers,
+)
 from benchmarks.febrl_data import febrl_profiles
-from service.identity import estimate_model, resolve_graph
 from service.ingest import ingest_file
 from service.resolution.model import MatchModel
 
@@ -50,11 +57,7 @@ async def measure(dataset: int, wheels: Path) -> None:
             report = await ingest_file(database, path, bench_settings(), MatchModel())
             elapsed = time.perf_counter() - started
             customers = await record_customers(database)
-            started = time.perf_counter()
-            model, _ = await estimate_model(database)
-            await resolve_graph(database, model, full=True)
-            refit_seconds = time.perf_counter() - started
-            refit = await record_customers(database)
+            refit, refit_seconds = await customers_after_estimate(database)
     predicted = _febrl_only(customers)
     ours = pairwise(predicted, truth)
     estimated = pairwise(_febrl_only(refit), truth)
@@ -63,7 +66,7 @@ async def measure(dataset: int, wheels: Path) -> None:
         f"FEBRL {dataset}: {report.accepted} records ingested and resolved in {elapsed:.1f}s "
         f"({report.accepted / elapsed:.0f} records/s), {len(set(predicted.values()))} customers"
     )
-    print("  " + ours.line("kith, real-time with default u"))
+    print("  " + ours.line("kith, real-time with the default model"))
     print("  " + estimated.line(f"kith after `resolve --full --estimate` ({refit_seconds:.1f}s)"))
     print("  " + baseline.line("exact name+birth date baseline"))
     print(

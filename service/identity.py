@@ -35,6 +35,7 @@ from service.resolution.model import (
 from service.resolution.record import MatchRecord
 from service.resolution.resolve import linkable, resolve, without_crowded
 from service.resolution.survivorship import assign_ids, golden_record
+from service.resolution.training import estimate_m
 
 RESOLVE_CHUNK = 1000
 # A bound on one resolution pass: a pathological chain of candidates must not load the whole graph.
@@ -237,7 +238,8 @@ async def load_model(database: Database) -> MatchModel:
 
 
 async def estimate_model(database: Database, pairs: int = 200_000, seed: int = 7) -> tuple[MatchModel, int]:
-    """Estimates u (and the prior) from random pairs of every resolvable record, and stores it."""
+    """Estimates u (and the prior) from random pairs of every resolvable record and m by EM over up to
+    `pairs` candidate pairs (`resolution.training`), and stores the model."""
     records: list[MatchRecord] = []
     after = ""
     while True:
@@ -257,7 +259,9 @@ async def estimate_model(database: Database, pairs: int = 200_000, seed: int = 7
         counts = Counter(record.family_name for record in records if record.family_name)
         frequencies = family_name_frequencies(records)
         common = {name: share for name, share in frequencies.items() if counts[name] > 1}
-        model = replace(estimate_u(records, pairs, seed), family_frequencies=common)
+        model = estimate_m(
+            records, replace(estimate_u(records, pairs, seed), family_frequencies=common), pairs, seed
+        )
     await database.write("write_match_model", parameters=model_to_json(model), records=len(records))
     return model, len(records)
 

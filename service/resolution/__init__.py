@@ -15,6 +15,7 @@ from service.resolution.compare import PairScore, compare
 from service.resolution.model import MatchModel, estimate_u, family_name_frequencies
 from service.resolution.record import MatchRecord
 from service.resolution.resolve import Resolution, resolve
+from service.resolution.training import estimate_m
 
 __all__ = [
     "BLOCKING_KEYS",
@@ -25,6 +26,7 @@ __all__ = [
     "Resolution",
     "blocking_keys",
     "compare",
+    "estimate_m",
     "estimate_u",
     "family_name_frequencies",
     "resolve",

@@ -5,7 +5,8 @@
 A pair's match weight is the sum of its levels' weights (a missing value adds 0); with the prior
 odds that two random records are one person it gives the match probability. The m values below
 are defaults for customer data with a fair share of typos: they say how often one person's two
-records agree at each level. The u values are estimated from random pairs of the records at hand
+records agree at each level, until EM learns them from the records' candidate pairs
+(`training.estimate_m`). The u values are estimated from random pairs of the records at hand
 (`estimate_u`), since they depend on the population (how many Smiths, how many share a postcode).
 Exact family-name agreement is further adjusted by the name's frequency: two Smiths agreeing is
 weaker evidence than two Szczepanskis.

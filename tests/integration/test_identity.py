@@ -5,7 +5,7 @@ import random
 from service.config import Settings
 from service.demo import generate
 from service.graph.database import Database
-from service.identity import resolve_graph
+from service.identity import estimate_model, load_model, resolve_graph
 from service.ingest import ingest_objects
 from service.resolution.model import MatchModel
 from tests.integration.graph_helpers import clusters
@@ -57,3 +57,22 @@ async def test_resolve_picks_up_records_left_dirty(database: Database, settings:
     summary = await resolve_graph(database, MatchModel())
     assert summary.records == 2
     assert await clusters(database) == together == {frozenset({"crm:1", "web:1"})}
+
+
+async def test_the_estimated_model_is_learnt_from_the_graph_stored_and_resolved_with(
+    database: Database, settings: Settings
+) -> None:
+    profiles = generate(households=60, seed=9, interactions_per_person=0).profiles
+    await ingest_objects(database, profiles, settings, MatchModel())
+    model, records = await estimate_model(database, pairs=20_000, seed=1)
+    assert records >= len(profiles)
+    # u from random pairs and m by EM both moved away from the defaults, and the model is kept.
+    assert [c.u for c in model.comparisons] != [c.u for c in MatchModel().comparisons]
+    assert [c.m for c in model.comparisons] != [c.m for c in MatchModel().comparisons]
+    assert await load_model(database) == model
+    before = await clusters(database)
+    await resolve_graph(database, model, full=True)
+    after = await clusters(database)
+    assert len(after) < len(profiles)
+    # The learnt model disagrees with the defaults on a few records at most.
+    assert len(before ^ after) <= len(before) // 10
