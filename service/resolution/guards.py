@@ -9,10 +9,11 @@ different unless it could be the same name written twice (`levels.one_given_name
 or nickname, an initial or abbreviation, or one typo away). Siblings are too ("brittany" and
 "brian"), so the same holds for two records at the same address when a birth date is missing. So:
 
-- `disagreement` (a clearly different given name or birth date, twins or siblings, or a clearly different
-  family name without a matching birth date) turns a shared identifier into household evidence: it
-  adds nothing to the match weight (`compare.py`), unless it is a personal identifier both hold.
-- `definite_conflict` (given name or birth date clearly different, or twins) forbids two records
+- `disagreement` (a clearly different given name or birth date, twins or siblings, given names only
+  loosely alike that are not one name written twice, or a clearly different family name without a
+  matching birth date) turns a shared identifier into household evidence: it adds nothing to the
+  match weight (`compare.py`), unless it is a personal identifier both hold.
+- `definite_conflict` (given name or birth date clearly different, twins or siblings) forbids two records
   from ever sharing a cluster, unless they share a *personal* identifier (by default NATIONAL_ID,
   issued to one person only): then the disagreement is a data-entry error, and the weights decide.
   A personal identifier mistyped in one copy (one slip or swap, `levels.mistyped`) is still shared;
@@ -54,6 +55,7 @@ _FAMILY = COMPARISONS.index(FAMILY_NAME)
 _BIRTH = COMPARISONS.index(BIRTH_DATE)
 # Names: the last level, Jaro-Winkler below 0.80, is a different name rather than a spelling of one.
 _NAME_DIFFERS = len(GIVEN_NAME.labels) - 1
+_NAME_LOOSE = _NAME_DIFFERS - 1
 # Birth dates: "same year" and "differs" are not typos of each other (see `levels.birth_dates_close`).
 _BIRTH_DIFFERS = BIRTH_DATE.labels.index("same year")
 TWINS = "twins: given names differ"
@@ -91,6 +93,10 @@ def _reason(
     if family == _NAME_DIFFERS and birth is None:
         # A new family name with the same birth date is a marriage, not another person.
         return "family names differ"
+    if given == _NAME_LOOSE and not one_given_name(a, b):
+        # Only loosely alike and not one name written twice ("jason" and "alison"): too far apart
+        # for an identifier they share to say they are one person.
+        return "given names differ"
     return None
 
 

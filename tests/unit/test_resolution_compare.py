@@ -116,6 +116,20 @@ def test_a_family_email_between_spouses_adds_nothing() -> None:
     assert score.rule == "PROBABILISTIC"
 
 
+def test_an_email_shared_with_a_far_given_name_is_household_evidence() -> None:
+    # A family email on the newsletter under the mother's first name, and the stepfather's record.
+    family = ("EMAIL:holmes.home@x.com",)
+    alison, jason = (
+        person("a", "alison", ids=family),
+        person("b", "jason", "barnes", "1977-04-02", ids=family),
+    )
+    assert disagreement(alison, jason) == "given names differ"
+    assert "household only" in evidence_for(compare(alison, jason, MODEL, NO_TF).evidence, "EMAIL")
+    # An abbreviation is one name written twice, and it keeps the email's weight.
+    alex = person("c", "alexander", "barnes", ids=family)
+    assert disagreement(person("d", "alex", ids=family), alex) is None
+
+
 def test_a_shared_device_is_weak_evidence_at_most() -> None:
     a = person("a", "ann", ids=("DEVICE_ID:tablet-1",))
     b = person("b", "ann", ids=("DEVICE_ID:tablet-1",))
