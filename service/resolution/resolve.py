@@ -31,7 +31,7 @@ from dataclasses import dataclass, field, replace
 from service.resolution.blocking import candidate_pairs
 from service.resolution.cluster import Link, cluster, pair
 from service.resolution.compare import PairScore, compare
-from service.resolution.guards import clusters_conflict
+from service.resolution.guards import clusters_conflict, disagreement
 from service.resolution.levels import STRONG_KINDS
 from service.resolution.model import MatchModel
 from service.resolution.record import MatchRecord
@@ -129,6 +129,9 @@ def resolve(
         records_x, records_y = [by_key[x] for x in xs], [by_key[y] for y in ys]
         return clusters_conflict(records_x, records_y, model.personal_kinds, forbidden) is not None
 
+    def apart(xs: Sequence[str], ys: Sequence[str]) -> bool:
+        return conflict(xs, ys) or any(disagreement(by_key[x], by_key[y]) for x in xs for y in ys)
+
     def scored(a: MatchRecord, b: MatchRecord) -> PairScore:
         return score(a, b, model, tf, known_scores)
 
@@ -141,5 +144,5 @@ def resolve(
         found = scored(by_key[x], by_key[y])
         return Link(*pair(x, y), found.weight, "IDENTIFIER:" + identifier.partition(":")[0], found.evidence)
 
-    links += attach_thin(partition, thin, by_key, conflict, identifier_link)
+    links += attach_thin(partition, thin, by_key, conflict, apart, identifier_link)
     return Resolution(partition.clusters(), sorted(links, key=lambda link: (link.a, link.b)), ambiguous)

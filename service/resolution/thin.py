@@ -2,9 +2,12 @@
 
 A thin record has nothing to score, so it joins a person by identifier alone, and only when that is
 unambiguous: thin records sharing a strong identifier form a group, and the group joins the one
-cluster that holds its identifiers. When the identifiers lead to two clusters (a family email held by
-spouses), the group stays on its own: it cannot say which of them it is. Weak identifiers (devices,
-cookies) never attach anything.
+cluster that holds its identifiers. When the identifiers lead to two clusters that look like two
+people (a family email held by spouses: their names disagree), the group stays on its own: it
+cannot say which of them it is. When nothing tells the clusters apart, they are pieces of one
+person that only the thin record ties together (an app login holding the email of her CRM record
+and the handle of her social profile, which names her "emma" and nothing more): the group joins
+them all. Weak identifiers (devices, cookies) never attach anything.
 
 An email that reads as a household's mailbox ("thesmiths@", "smithfamily@", "smith.home@",
 "annandtom@" for Ann) is another person's as likely as its holder's: a spouse may sign up with it and
@@ -58,12 +61,15 @@ def attach_thin(
     thin: Sequence[MatchRecord],
     records: Mapping[str, MatchRecord],
     conflict: Conflict,
+    apart: Conflict,
     link_for: LinkFor,
 ) -> list[Link]:
     """Merges thin records into `partition` (which already clusters the named records); returns links.
 
     `records` holds every record, named or thin; the named holders of an identifier are looked up
     there, so the caller passes every holder of each identifier it wants thin records to follow.
+    `apart` says whether two named clusters look like two people (`guards.disagreement` across them):
+    a thin group never ties such clusters together.
     """
     holders: defaultdict[str, list[str]] = defaultdict(list)
     for key in sorted(records):
@@ -94,10 +100,11 @@ def attach_thin(
                 for holder in holders[identifier]:
                     if holder not in thin_keys:
                         targets.setdefault(min(partition.members(holder)), (thin_key, holder, identifier))
-        if len(targets) != 1:
+        reached = [partition.members(holder) for _, holder, _ in targets.values()]
+        if any(apart(x, y) for i, x in enumerate(reached) for y in reached[i + 1 :]):
             continue
-        thin_key, holder, identifier = next(iter(targets.values()))
-        if not partition.conflicting(thin_key, holder, conflict):
-            partition.merge(thin_key, holder)
-            links.append(link_for(thin_key, holder, identifier))
+        for thin_key, holder, identifier in (targets[first] for first in sorted(targets)):
+            if not partition.conflicting(thin_key, holder, conflict):
+                partition.merge(thin_key, holder)
+                links.append(link_for(thin_key, holder, identifier))
     return links

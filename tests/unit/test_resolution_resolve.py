@@ -123,6 +123,23 @@ def test_a_thin_record_does_not_guess_between_two_holders() -> None:
     assert run([wife, husband, thin]).clusters == [("crm:1",), ("crm:2",), ("shop:T-1",)]
 
 
+def test_a_thin_record_ties_together_pieces_of_one_person_that_nothing_tells_apart() -> None:
+    # The app login holds the CRM record's email and the social profile's handle.
+    emma = person("crm:1", "emma", "burton", "2005-02-06", ids=("EMAIL:eburton@x.com",))
+    social = person("social:1", "emma", ids=("SOCIAL_HANDLE:@emma_b",))
+    app = person("app:1", ids=("EMAIL:eburton@x.com", "SOCIAL_HANDLE:@emma_b"))
+    resolution = run([emma, social, app])
+    assert resolution.clusters == [("app:1", "crm:1", "social:1")]
+    assert {link.rule for link in resolution.links} == {"IDENTIFIER:EMAIL", "IDENTIFIER:SOCIAL_HANDLE"}
+    # Pieces whose names disagree are two people: the login cannot say whose it is.
+    tom = replace(social, given_name="tom", given_canonical="tom")
+    assert run([emma, tom, app]).clusters == [("app:1",), ("crm:1",), ("social:1",)]
+    # A shared tablet ties nothing together.
+    tablet = person("app:2", ids=("EMAIL:eburton@x.com", "DEVICE_ID:tab-1"))
+    device_only = replace(social, identifiers=frozenset({"DEVICE_ID:tab-1"}))
+    assert run([emma, device_only, tablet]).clusters == [("app:2", "crm:1"), ("social:1",)]
+
+
 def test_a_thin_record_follows_a_person_who_holds_its_identifier_twice() -> None:
     ann = person("crm:1", "ann", "green", "1956-04-09", ids=("PHONE:+61412345678",))
     ann_web = person("web:1", "ann", "green", "1956-04-09", ids=("PHONE:+61412345678",))
