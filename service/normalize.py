@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -836,6 +836,22 @@ def _given_name(raw: str | None, warnings: list[str]) -> str | None:
     return words[0]
 
 
+def _is_own_handle(given: str, identifier_keys: Sequence[str]) -> bool:
+    """Whether a given name is one of the record's own social handles, written without the "@".
+
+    Example:
+        >>> handles = ["SOCIAL_HANDLE:@murphy_j"]
+        >>> _is_own_handle("murphyj", handles), _is_own_handle("john", handles)
+        (True, False)
+    """
+    compact = "".join(ch for ch in given if ch.isalnum())
+    prefix = f"{IdentifierKind.SOCIAL_HANDLE.value}:"
+    return any(
+        key.startswith(prefix) and "".join(ch for ch in key[len(prefix) :] if ch.isalnum()) == compact
+        for key in identifier_keys
+    )
+
+
 def _family_name(raw: str | None, warnings: list[str]) -> str | None:
     if raw is None or not raw.strip():
         return None
@@ -894,6 +910,10 @@ def normalize_profile(profile: Profile, default_region: str) -> NormalizedProfil
 
     given = _given_name(profile.givenName, warnings)
     family = _family_name(profile.familyName, warnings)
+    if given and not family and _is_own_handle(given, usable):
+        # A social profile's display name is often its handle ("murphyj", "elizawrites"): that
+        # says who holds the account, by the handle, not what her given name is.
+        given = None
 
     birth_date = None
     if profile.birthDate and profile.birthDate.strip():

@@ -240,8 +240,9 @@ async def test_a_record_resolution_kept_apart_lives_where_its_person_does(
             person("crm", "70", "Michael", "Edwards", birthDate="1971-03-03", address=OAK_RD,
                    identifiers=[handle]),
             person("crm", "71", "Jane", "Edwards", birthDate="1973-05-05", address=OAK_RD),
-            # His social profile: the handle for a name, too little to merge on, and no address.
-            {"source": "social", "sourceId": "SO70", "givenName": "edwardsm", "identifiers": [handle]},
+            # His social profile under a made-up name: the names disagree, so resolution keeps it
+            # apart, and it has no address.
+            {"source": "social", "sourceId": "SO70", "givenName": "Wolverine", "identifiers": [handle]},
         ],
     )  # fmt: skip
     customers = await record_customers(database)

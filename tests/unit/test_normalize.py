@@ -805,3 +805,12 @@ def test_normalize_profile_address(address: dict[str, str], key: str | None, lin
 def test_parse_birth_date_rejects_placeholder_dates(raw: str) -> None:
     with pytest.raises(ValueError, match=r"\(a placeholder\)$"):
         parse_birth_date(raw)
+
+
+def test_a_display_name_that_is_the_profiles_own_handle_is_no_given_name() -> None:
+    handle = [{"kind": "SOCIAL_HANDLE", "value": "@murphy_j"}]
+    assert normalize_profile(_profile(givenName="murphyj", identifiers=handle), "GB").match.given_name is None
+    # A real given name, or one beside a family name, stays.
+    assert normalize_profile(_profile(givenName="John", identifiers=handle), "GB").match.given_name == "john"
+    named = _profile(givenName="murphyj", familyName="Murphy", identifiers=handle)
+    assert normalize_profile(named, "GB").match.given_name == "murphyj"
