@@ -221,7 +221,9 @@ def serve(
     print(f"Kith GraphQL on http://{host}:{port}/graphql", flush=True)
     if settings.api_keys:
         print("Authentication is on: send `Authorization: Bearer <key>` with a key from KITH_API_KEYS")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        create_app(settings), host=host, port=port, log_level="warning", loop="uvloop", http="httptools"
+    )
 
 
 @app.command()
