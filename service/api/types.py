@@ -9,6 +9,7 @@ asks no more of them.
 from __future__ import annotations
 
 import base64
+import re
 from enum import Enum
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -53,9 +54,23 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
     return decoded
 
 
+# Cypher's text of a datetime (`toString`): seconds always, a fraction only when there is one, `Z` for
+# UTC and the zone's name after the offset when it has one.
+CYPHER_DATETIME = re.compile(r"(.+T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d(?::\d\d)?)?(?:\[.+\])?")
+
+
 def iso(value: Any) -> str | None:
-    """Neo4j temporal values as ISO 8601 text."""
-    return None if value is None else str(value.iso_format() if hasattr(value, "iso_format") else value)
+    """Neo4j temporal values, or Cypher's text of them, as ISO 8601 text in one shape: nine-digit
+    fraction, numeric offset (`2025-03-02T09:15:00.000000000+00:00`)."""
+    if value is None:
+        return None
+    if hasattr(value, "iso_format"):
+        return str(value.iso_format())
+    parts = CYPHER_DATETIME.fullmatch(str(value))
+    if parts is None:
+        return str(value)
+    seconds, fraction, offset = parts.groups()
+    return f"{seconds}.{(fraction or '').ljust(9, '0')}{'+00:00' if offset == 'Z' else offset or ''}"
 
 
 # What a `customer_summaries` row answers (its consents, when it has them, only decide whether a
