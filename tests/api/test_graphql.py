@@ -164,6 +164,53 @@ def test_interaction_pages_follow_cursors_and_filter_by_channel(loaded: TestClie
     assert web["totalCount"] == 3
 
 
+def test_times_read_as_iso_text_with_nanoseconds_and_their_own_offset(client: TestClient) -> None:
+    times = {"O-1": "2025-03-02T09:15:00-05:30", "T-1": "2025-03-03T10:00:00.5+02:00"}
+    gql(
+        client,
+        INGEST,
+        profiles=[{"source": "crm", "sourceId": "C-9"}],
+        interactions=[
+            {
+                "source": "x",
+                "sourceId": "O-1",
+                "customer": {"source": "crm", "sourceId": "C-9"},
+                "channel": "WEB",
+                "kind": "PURCHASE",
+                "occurredAt": times["O-1"],
+                "value": 5.0,
+            },
+            {
+                "source": "x",
+                "sourceId": "T-1",
+                "customer": {"source": "crm", "sourceId": "C-9"},
+                "channel": "PHONE",
+                "kind": "COMPLAINT",
+                "occurredAt": times["T-1"],
+                "status": "OPEN",
+            },
+        ],
+    )
+    found = gql(client, 'query { sourceRecord(source: "crm", sourceId: "C-9") { customer { id } } }')
+    times_of = """query($id: ID!) { customer(id: $id) {
+      first: interactions(first: 1) { edges { cursor node { occurredAt } } }
+      openIssues { occurredAt } value { lastPurchase } lastContacts { channel at } } }"""
+    data = gql(client, times_of, id=found["data"]["sourceRecord"]["customer"]["id"])["data"]["customer"]
+    purchase, complaint = "2025-03-02T09:15:00.000000000-05:30", "2025-03-03T10:00:00.500000000+02:00"
+    assert [edge["node"]["occurredAt"] for edge in data["first"]["edges"]] == [complaint]
+    assert data["openIssues"] == [{"occurredAt": complaint}]
+    assert data["value"]["lastPurchase"] == purchase
+    assert data["lastContacts"] == [{"channel": "PHONE", "at": complaint}, {"channel": "WEB", "at": purchase}]
+    page_two = gql(
+        client,
+        "query($id: ID!, $after: String) { customer(id: $id) { interactions(first: 5, after: $after) "
+        "{ edges { node { occurredAt } } } } }",
+        id=found["data"]["sourceRecord"]["customer"]["id"],
+        after=data["first"]["edges"][0]["cursor"],
+    )["data"]["customer"]["interactions"]["edges"]
+    assert page_two == [{"node": {"occurredAt": purchase}}]
+
+
 def test_search_is_fuzzy_over_names(loaded: TestClient) -> None:
     found = gql(loaded, '{ searchCustomers(text: "jon smyth") { score customer { displayName } } }')
     matches = found["data"]["searchCustomers"]
