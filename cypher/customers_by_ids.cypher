@@ -7,8 +7,8 @@
 // channel and purpose (a statement without a time is the oldest; a withdrawal wins a tie): the first
 // of each pair is the one in force. Flags come active first (then newest); actions outstanding first
 // (soonest due, undated last), then done ones.
-// Interaction times come as Cypher's text (`toString`): the driver takes ~40 us of Python to decode one
-// datetime, a sixth of the service's CPU per 360 (`service.api.types.iso` reads either).
+// Interaction and consent times come as Cypher's text (`toString`): the driver takes ~40 us of Python to
+// decode one datetime, a sixth of the service's CPU per 360 (`service.api.types.iso` reads either).
 // returns: requested, customer (map: id, names, birth date, influence score), records, identifiers,
 //          devices, links, relationships, interactionCount, latest (newest first), openIssues, lastContacts,
 //          value (lifetime spend, orders, last purchase), reach, referrals, household ({id, members}:
@@ -96,7 +96,7 @@ CALL (c) {
   }
   WITH said, topic
   ORDER BY topic.channel, topic.purpose, said.at IS NULL, said.at DESC, said.granted
-  RETURN collect({channel: topic.channel, purpose: topic.purpose, granted: said.granted, at: said.at,
+  RETURN collect({channel: topic.channel, purpose: topic.purpose, granted: said.granted, at: toString(said.at),
                   source: said.source, by: said.by}) AS consents
 }
 CALL (c) {

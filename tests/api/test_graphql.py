@@ -169,7 +169,20 @@ def test_times_read_as_iso_text_with_nanoseconds_and_their_own_offset(client: Te
     gql(
         client,
         INGEST,
-        profiles=[{"source": "crm", "sourceId": "C-9"}],
+        profiles=[
+            {
+                "source": "crm",
+                "sourceId": "C-9",
+                "consents": [
+                    {
+                        "channel": "SMS",
+                        "purpose": "MARKETING",
+                        "granted": True,
+                        "at": "2025-01-01T08:00:00+01:00",
+                    }
+                ],
+            }
+        ],
         interactions=[
             {
                 "source": "x",
@@ -194,11 +207,12 @@ def test_times_read_as_iso_text_with_nanoseconds_and_their_own_offset(client: Te
     found = gql(client, 'query { sourceRecord(source: "crm", sourceId: "C-9") { customer { id } } }')
     times_of = """query($id: ID!) { customer(id: $id) {
       first: interactions(first: 1) { edges { cursor node { occurredAt } } }
-      openIssues { occurredAt } value { lastPurchase } lastContacts { channel at } } }"""
+      openIssues { occurredAt } value { lastPurchase } lastContacts { channel at } consents { at } } }"""
     data = gql(client, times_of, id=found["data"]["sourceRecord"]["customer"]["id"])["data"]["customer"]
     purchase, complaint = "2025-03-02T09:15:00.000000000-05:30", "2025-03-03T10:00:00.500000000+02:00"
     assert [edge["node"]["occurredAt"] for edge in data["first"]["edges"]] == [complaint]
     assert data["openIssues"] == [{"occurredAt": complaint}]
+    assert data["consents"] == [{"at": "2025-01-01T08:00:00.000000000+01:00"}]
     assert data["value"]["lastPurchase"] == purchase
     assert data["lastContacts"] == [{"channel": "PHONE", "at": complaint}, {"channel": "WEB", "at": purchase}]
     page_two = gql(
