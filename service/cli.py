@@ -221,8 +221,15 @@ def serve(
     print(f"Kith GraphQL on http://{host}:{port}/graphql", flush=True)
     if settings.api_keys:
         print("Authentication is on: send `Authorization: Bearer <key>` with a key from KITH_API_KEYS")
+    # RequestLogMiddleware logs every request (with its id); uvicorn's access log would only repeat it.
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="warning", loop="uvloop", http="httptools"
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
     )
 
 
