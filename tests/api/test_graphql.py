@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -165,64 +166,32 @@ def test_interaction_pages_follow_cursors_and_filter_by_channel(loaded: TestClie
 
 
 def test_times_read_as_iso_text_with_nanoseconds_and_their_own_offset(client: TestClient) -> None:
-    times = {"O-1": "2025-03-02T09:15:00-05:30", "T-1": "2025-03-03T10:00:00.5+02:00"}
-    gql(
-        client,
-        INGEST,
-        profiles=[
-            {
-                "source": "crm",
-                "sourceId": "C-9",
-                "consents": [
-                    {
-                        "channel": "SMS",
-                        "purpose": "MARKETING",
-                        "granted": True,
-                        "at": "2025-01-01T08:00:00+01:00",
-                    }
-                ],
-            }
-        ],
-        interactions=[
-            {
-                "source": "x",
-                "sourceId": "O-1",
-                "customer": {"source": "crm", "sourceId": "C-9"},
-                "channel": "WEB",
-                "kind": "PURCHASE",
-                "occurredAt": times["O-1"],
-                "value": 5.0,
-            },
-            {
-                "source": "x",
-                "sourceId": "T-1",
-                "customer": {"source": "crm", "sourceId": "C-9"},
-                "channel": "PHONE",
-                "kind": "COMPLAINT",
-                "occurredAt": times["T-1"],
-                "status": "OPEN",
-            },
-        ],
-    )
+    def c9(source_id: str, channel: str, kind: str, at: str, **more: Any) -> dict[str, Any]:
+        owner = {"source": "crm", "sourceId": "C-9"}
+        return {"source": "x", "sourceId": source_id, "customer": owner, "channel": channel, "kind": kind,
+                "occurredAt": at, **more}  # fmt: skip
+
+    consent = {"channel": "SMS", "purpose": "MARKETING", "granted": True, "at": "2025-01-01T08:00:00+01:00"}
+    gql(client, INGEST, profiles=[{"source": "crm", "sourceId": "C-9", "consents": [consent]}], interactions=[
+        c9("O-1", "WEB", "PURCHASE", "2025-03-02T09:15:00-05:30", value=5.0),
+        c9("T-1", "PHONE", "COMPLAINT", "2025-03-03T10:00:00.5+02:00", status="OPEN"),
+    ])  # fmt: skip
     found = gql(client, 'query { sourceRecord(source: "crm", sourceId: "C-9") { customer { id } } }')
-    times_of = """query($id: ID!) { customer(id: $id) {
+    c9_id = found["data"]["sourceRecord"]["customer"]["id"]
+    times_of = """query($id: ID!, $after: String) { customer(id: $id) {
       first: interactions(first: 1) { edges { cursor node { occurredAt } } }
+      rest: interactions(first: 5, after: $after) { edges { node { occurredAt } } }
       openIssues { occurredAt } value { lastPurchase } lastContacts { channel at } consents { at } } }"""
-    data = gql(client, times_of, id=found["data"]["sourceRecord"]["customer"]["id"])["data"]["customer"]
+    data = gql(client, times_of, id=c9_id)["data"]["customer"]
     purchase, complaint = "2025-03-02T09:15:00.000000000-05:30", "2025-03-03T10:00:00.500000000+02:00"
     assert [edge["node"]["occurredAt"] for edge in data["first"]["edges"]] == [complaint]
     assert data["openIssues"] == [{"occurredAt": complaint}]
     assert data["consents"] == [{"at": "2025-01-01T08:00:00.000000000+01:00"}]
     assert data["value"]["lastPurchase"] == purchase
     assert data["lastContacts"] == [{"channel": "PHONE", "at": complaint}, {"channel": "WEB", "at": purchase}]
-    page_two = gql(
-        client,
-        "query($id: ID!, $after: String) { customer(id: $id) { interactions(first: 5, after: $after) "
-        "{ edges { node { occurredAt } } } } }",
-        id=found["data"]["sourceRecord"]["customer"]["id"],
-        after=data["first"]["edges"][0]["cursor"],
-    )["data"]["customer"]["interactions"]["edges"]
-    assert page_two == [{"node": {"occurredAt": purchase}}]
+    after = data["first"]["edges"][0]["cursor"]
+    rest = gql(client, times_of, id=c9_id, after=after)["data"]["customer"]["rest"]["edges"]
+    assert rest == [{"node": {"occurredAt": purchase}}]
 
 
 def test_search_is_fuzzy_over_names(loaded: TestClient) -> None:
