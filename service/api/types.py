@@ -104,8 +104,9 @@ def _when_loaded(pending: list[Awaitable[T]], then: Callable[[list[T]], R]) -> R
     """`then(values)` at once when a loader has them in hand already (primed from the 360 row), else
     once they arrive. A resolver that answers with a plain value keeps graphql-core off its async path,
     which costs a task and several loop turns per field."""
-    if all(isinstance(item, Future) and item.done() for item in pending):
-        return then([item.result() for item in pending if isinstance(item, Future)])
+    done = [item for item in pending if isinstance(item, Future) and item.done()]
+    if len(done) == len(pending):
+        return then([item.result() for item in done])
 
     async def later() -> R:
         return then(list(await gather(*pending)))
