@@ -258,6 +258,15 @@ def test_errors_carry_contract_codes_and_no_internals(loaded: TestClient) -> Non
     assert "Traceback" not in str(bad_phone)
 
 
+def test_the_depth_and_alias_limits_refuse_a_query_every_time_it_comes(client: TestClient) -> None:
+    deep = 'query Deep { customer(id: "x") { ' + "household { members { " * 5 + "id" + " } }" * 5 + " } }"
+    aliases = "query Wide { " + " ".join(f'a{n}: household(id: "x") {{ id }}' for n in range(31)) + " }"
+    for refused in (deep, aliases, deep, aliases):  # the second time, validation comes from the cache
+        assert gql(client, refused)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    fine = "query Wide { " + " ".join(f'a{n}: household(id: "x") {{ id }}' for n in range(30)) + " }"
+    assert gql(client, fine) == {"data": {f"a{n}": None for n in range(30)}}
+
+
 def test_the_mutation_rejects_by_index_and_keeps_the_rest(client: TestClient) -> None:
     result = gql(client, INGEST, profiles=[{"source": "crm", "sourceId": " "}, PROFILES[2]])
     assert result["data"]["ingest"] == {
