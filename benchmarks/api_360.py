@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import random
 import socket
@@ -30,6 +31,7 @@ from neo4j import READ_ACCESS
 
 from benchmarks.common import bench_database, bench_settings
 from service.api.app import create_app
+from service.api.observability import configure_logging
 from service.demo import write_demo
 from service.graph.cypher import statement
 from service.graph.database import QUERY_SECONDS, Database
@@ -209,7 +211,12 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
-    asyncio.run(measure(args.load_households, args.samples, args.seconds))
+    # The app in this process logs each request as `kith serve` does (JSON lines), into /dev/null;
+    # the HTTP client's own request logs stay off.
+    with open(os.devnull, "w") as nowhere:
+        configure_logging(stream=nowhere)
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        asyncio.run(measure(args.load_households, args.samples, args.seconds))
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@
 // (the newest statement per channel and purpose across their records and Kith's own; a withdrawal wins a tie; a
 // statement without a time counts as oldest) and what they spent (PURCHASE values). Shared
 // identifiers and devices are those at least two members hold. `value` adds up the members'
-// PURCHASE values (currencies are not converted, as in the 360's lifetime spend).
+// PURCHASE values (currencies are not converted, as in the 360's lifetime spend). Open issues' times
+// come as text, as in customers_by_ids.
 // params: $id (household id)
 // returns: one row or none: id, createdAt, address (map or null), members (list of maps),
 //          sharedIdentifiers [{kind, value, members}], sharedDevices [{id, kind, os, members}],
@@ -19,8 +20,8 @@ CALL (h) {
       AND i.channel IS NOT NULL AND i.occurredAt IS NOT NULL
     WITH DISTINCT i
     ORDER BY i.occurredAt DESC, i.key DESC
-    RETURN collect(i {.key, .source, .sourceId, .channel, .kind, .occurredAt, .status, .summary, .value,
-                      .agent, .resolution}) AS openIssues
+    RETURN collect(i {.key, .source, .sourceId, .channel, .kind, occurredAt: toString(i.occurredAt), .status,
+                      .summary, .value, .agent, .resolution}) AS openIssues
   }
   CALL (c) {
     CALL (c) {

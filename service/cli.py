@@ -224,7 +224,16 @@ def serve(
     print(f"Kith GraphQL on http://{host}:{port}/graphql", flush=True)
     if settings.api_keys:
         print("Authentication is on: send `Authorization: Bearer <key>` with a key from KITH_API_KEYS")
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+    # RequestLogMiddleware logs every request (with its id); uvicorn's access log would only repeat it.
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+        loop="uvloop",
+        http="httptools",
+    )
 
 
 @app.command()

@@ -59,6 +59,8 @@ def _timestamp(statement: Statement) -> float:
     at = statement.get("at")
     if at is None:
         return float("-inf")
+    if isinstance(at, str):  # Cypher's text of a datetime; a named zone follows the offset in brackets
+        at = datetime.fromisoformat(at.split("[", 1)[0])
     native = at.to_native() if hasattr(at, "to_native") else at
     return native.timestamp() if isinstance(native, datetime) else float("-inf")
 

@@ -14,10 +14,12 @@ Example:
 from __future__ import annotations
 
 import logging
+import sys
 import time
 import uuid
 from collections.abc import Generator
 from contextlib import contextmanager
+from typing import TextIO
 
 import structlog
 from prometheus_client import Counter, Histogram
@@ -39,8 +41,8 @@ GRAPHQL_SECONDS = Histogram(
 log = structlog.get_logger("kith")
 
 
-def configure_logging(level: int = logging.INFO) -> None:
-    """JSON lines on stderr for structlog and the standard library alike."""
+def configure_logging(level: int = logging.INFO, stream: TextIO = sys.stderr) -> None:
+    """JSON lines on stderr (or `stream`) for structlog and the standard library alike."""
     shared: list[structlog.types.Processor] = [
         structlog.contextvars.merge_contextvars,
         structlog.processors.add_log_level,
@@ -49,9 +51,11 @@ def configure_logging(level: int = logging.INFO) -> None:
     structlog.configure(
         processors=[*shared, structlog.processors.format_exc_info, structlog.processors.JSONRenderer()],
         wrapper_class=structlog.make_filtering_bound_logger(level),
+        # A plain write, not print(): structlog's default logger prints to stdout.
+        logger_factory=structlog.WriteLoggerFactory(stream),
         cache_logger_on_first_use=True,
     )
-    handler = logging.StreamHandler()
+    handler = logging.StreamHandler(stream)
     handler.setFormatter(
         structlog.stdlib.ProcessorFormatter(
             foreign_pre_chain=shared,

@@ -20,6 +20,8 @@ from service.api.types import (
 from service.records import Channel
 
 if TYPE_CHECKING:
+    from collections.abc import Awaitable
+
     from service.api.types import Customer
 
 MAX_PAGE = 100
@@ -48,27 +50,38 @@ def _edges(context: Context, rows: list[dict[str, Any]]) -> list[InteractionEdge
     ]
 
 
-async def interactions_page(
+def interactions_page(
     context: Context, customer: Customer, first: int, after: str | None, channel: Channel | None
-) -> InteractionConnection:
-    """A page of the timeline; the default first page comes with the 360 row, at no extra cost."""
+) -> InteractionConnection | Awaitable[InteractionConnection]:
+    """A page of the timeline; the default first page comes with the 360 row, at no extra cost (and
+    without an await: see `types._when_loaded`)."""
     check_page_size(first)
     after_key = _after(after)
     if after_key is None and channel is None and first <= LATEST_INTERACTIONS:
         total = int(customer.row["interactionCount"])
         rows = customer.row["latest"][:first]
-        has_next = total > len(rows)
-    else:
-        found = await context.database.answer(
-            "customer_interactions",
-            id=str(customer.id),
-            channel=None if channel is None else channel.value,
-            afterKey=after_key,
-            limit=first + 1,
-        )
-        total = int(found[0]["total"]) if found else 0
-        page = found[0]["page"] if found else []
-        rows, has_next = page[:first], len(page) > first
+        return _connection(context, rows, total, has_next=total > len(rows))
+    return _interactions_from_graph(context, customer, first, after_key, channel)
+
+
+async def _interactions_from_graph(
+    context: Context, customer: Customer, first: int, after_key: str | None, channel: Channel | None
+) -> InteractionConnection:
+    found = await context.database.answer(
+        "customer_interactions",
+        id=str(customer.id),
+        channel=None if channel is None else channel.value,
+        afterKey=after_key,
+        limit=first + 1,
+    )
+    total = int(found[0]["total"]) if found else 0
+    page = found[0]["page"] if found else []
+    return _connection(context, page[:first], total, has_next=len(page) > first)
+
+
+def _connection(
+    context: Context, rows: list[dict[str, Any]], total: int, has_next: bool
+) -> InteractionConnection:
     edges = _edges(context, rows)
     return InteractionConnection(
         total_count=total,

@@ -13,7 +13,6 @@ from strawberry.extensions import (
     ParserCache,
     QueryDepthLimiter,
     SchemaExtension,
-    ValidationCache,
 )
 from strawberry.scalars import JSON
 
@@ -34,6 +33,7 @@ from service.api.types import (
     SourceRecord,
     SourceRecordConnection,
 )
+from service.api.validation_cache import TextValidationCache
 
 MAX_DEPTH = 10
 MAX_TOKENS = 2000
@@ -102,7 +102,8 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
     """The schema with its safety limits; production can switch introspection off.
 
     A client sends the same few operations again and again, so a parsed and validated document is
-    kept (LRU, 128 texts): parsing and validating the 360 cost more than executing it.
+    kept (LRU, 128 texts, both keyed by the text): parsing and validating the 360 cost more than
+    executing it.
     """
     limits: list[Callable[[], SchemaExtension]] = [
         lambda: AddValidationRules(list(LIMIT_RULES)),
@@ -111,7 +112,7 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
     if not introspection:
         limits.append(DisableIntrospection)
     # The caches come after the limits: they parse and validate with the options and rules those set.
-    extensions = [*limits, ParserCache, ValidationCache, OperationMetrics]
+    extensions = [*limits, ParserCache, TextValidationCache, OperationMetrics]
     return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
 
 

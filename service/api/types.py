@@ -9,8 +9,10 @@ asks no more of them.
 from __future__ import annotations
 
 import base64
+import re
+from asyncio import Future, gather
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import strawberry
 from strawberry.dataloader import DataLoader
@@ -26,7 +28,10 @@ from service.records import Channel as ChannelValues
 from service.records import IdentifierKind as IdentifierKindValues
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Awaitable, Callable, Mapping
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 IdentifierKind = strawberry.enum(IdentifierKindValues, name="IdentifierKind")
 Channel = strawberry.enum(ChannelValues, name="Channel")
@@ -53,9 +58,23 @@ def decode_cursor(cursor: str, parts: int) -> list[str]:
     return decoded
 
 
+# Cypher's text of a datetime (`toString`): seconds always, a fraction only when there is one, `Z` for
+# UTC and the zone's name after the offset when it has one.
+CYPHER_DATETIME = re.compile(r"(.+T\d\d:\d\d:\d\d)(?:\.(\d{1,9}))?(Z|[+-]\d\d:\d\d(?::\d\d)?)?(?:\[.+\])?")
+
+
 def iso(value: Any) -> str | None:
-    """Neo4j temporal values as ISO 8601 text."""
-    return None if value is None else str(value.iso_format() if hasattr(value, "iso_format") else value)
+    """Neo4j temporal values, or Cypher's text of them, as ISO 8601 text in one shape: nine-digit
+    fraction, numeric offset (`2025-03-02T09:15:00.000000000+00:00`)."""
+    if value is None:
+        return None
+    if hasattr(value, "iso_format"):
+        return str(value.iso_format())
+    parts = CYPHER_DATETIME.fullmatch(str(value))
+    if parts is None:
+        return str(value)
+    seconds, fraction, offset = parts.groups()
+    return f"{seconds}.{(fraction or '').ljust(9, '0')}{'+00:00' if offset == 'Z' else offset or ''}"
 
 
 # What a `customer_summaries` row answers (its consents, when it has them, only decide whether a
@@ -81,20 +100,47 @@ def _reached_customers(info: Info[Context, None]) -> DataLoader[str, Customer | 
     return info.context.customers
 
 
-async def _listed(
+def _when_loaded(pending: list[Awaitable[T]], then: Callable[[list[T]], R]) -> R | Awaitable[R]:
+    """`then(values)` at once when a loader has them in hand already (primed from the 360 row), else
+    once they arrive. A resolver that answers with a plain value keeps graphql-core off its async path,
+    which costs a task and several loop turns per field."""
+    done = [item for item in pending if isinstance(item, Future) and item.done()]
+    if len(done) == len(pending):
+        return then([item.result() for item in done])
+
+    async def later() -> R:
+        return then(list(await gather(*pending)))
+
+    return later()
+
+
+def _shown(info: Info[Context, None], customer: Customer | None) -> bool:
+    """May this customer appear in a list shown to the caller?"""
+    return customer is not None and info.context.access.listed(customer.row)
+
+
+def _listed(
     info: Info[Context, None], ids: list[str], loader: DataLoader[str, Customer | None]
-) -> list[Customer]:
+) -> list[Customer] | Awaitable[list[Customer]]:
     """The customers with these ids that may appear in a list shown to the caller."""
-    found = await loader.load_many(ids)
-    return [c for c in found if c is not None and info.context.access.listed(c.row)]
+    return _when_loaded(
+        [loader.load(customer_id) for customer_id in ids],
+        lambda found: [c for c in found if c is not None and _shown(info, c)],
+    )
 
 
-async def _existing_customer(info: Info[Context, None], customer_id: str) -> Customer:
+def _existing_customer(info: Info[Context, None], customer_id: str) -> Customer | Awaitable[Customer]:
     """A customer the row being answered points at; it can only be missing if it was erased meanwhile."""
-    found = await _reached_customers(info).load(customer_id)
-    if found is None:
-        raise LookupError(f"customer {customer_id} vanished while answering")
-    return found
+
+    def present(found: list[Customer | None]) -> Customer:
+        if found[0] is None:
+            raise LookupError(f"customer {customer_id} vanished while answering")
+        return found[0]
+
+    return _when_loaded([_reached_customers(info).load(customer_id)], present)
+
+
+LazyCustomer = Annotated["Customer", strawberry.lazy("service.api.types")]
 
 
 @strawberry.type
@@ -121,11 +167,9 @@ class SourceRecord:
     source_id: str
     customer_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def customer(
-        self, info: Info[Context, None]
-    ) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
-        return await _existing_customer(info, self.customer_id)
+    @strawberry.field(graphql_type=LazyCustomer)
+    def customer(self, info: Info[Context, None]) -> Customer | Awaitable[Customer]:
+        return _existing_customer(info, self.customer_id)
 
 
 @strawberry.type
@@ -214,11 +258,13 @@ class Relationship:
     direction: Direction
     customer_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def customer(
-        self, info: Info[Context, None]
-    ) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
-        return await _existing_customer(info, self.customer_id)
+    @strawberry.field(graphql_type=LazyCustomer)
+    def customer(self, info: Info[Context, None]) -> Customer | Awaitable[Customer]:
+        return _existing_customer(info, self.customer_id)
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> Relationship:
+        return cls(kind=row["kind"], direction=Direction(row["direction"]), customer_id=row["customer"])
 
 
 @strawberry.type
@@ -357,11 +403,9 @@ class HouseholdMember:
     value: float
     customer_id: strawberry.Private[str]
 
-    @strawberry.field
-    async def customer(
-        self, info: Info[Context, None]
-    ) -> Annotated[Customer, strawberry.lazy("service.api.types")]:
-        return await _existing_customer(info, self.customer_id)
+    @strawberry.field(graphql_type=LazyCustomer)
+    def customer(self, info: Info[Context, None]) -> Customer | Awaitable[Customer]:
+        return _existing_customer(info, self.customer_id)
 
 
 @strawberry.type
@@ -401,11 +445,9 @@ class Household:
     async def value(self, info: Info[Context, None]) -> float:
         return float((await self._context(info))["value"] or 0.0)
 
-    @strawberry.field
-    async def members(
-        self, info: Info[Context, None]
-    ) -> list[Annotated[Customer, strawberry.lazy("service.api.types")]]:
-        return await _listed(info, self.member_ids, _reached_customers(info))
+    @strawberry.field(graphql_type=list[LazyCustomer])
+    def members(self, info: Info[Context, None]) -> list[Customer] | Awaitable[list[Customer]]:
+        return _listed(info, self.member_ids, _reached_customers(info))
 
 
 @strawberry.type(description="When the customer last contacted the business on one channel.")
@@ -467,33 +509,34 @@ class Customer:
     def devices(self) -> list[Device]:
         return [Device(id=strawberry.ID(item["id"]), kind=item.get("kind")) for item in self.row["devices"]]
 
-    @strawberry.field(description="Newest first.")
-    async def interactions(
+    @strawberry.field(description="Newest first.", graphql_type=InteractionConnection)
+    def interactions(
         self,
         info: Info[Context, None],
         first: int | None = 20,
         after: str | None = strawberry.UNSET,
         channel: Channel | None = strawberry.UNSET,  # type: ignore[valid-type]
-    ) -> InteractionConnection:
+    ) -> InteractionConnection | Awaitable[InteractionConnection]:
         from service.api.pagination import interactions_page
 
-        return await interactions_page(
+        return interactions_page(
             info.context, self, 20 if first is None else first, after or None, channel or None
         )
 
-    @strawberry.field
-    async def relationships(self, info: Info[Context, None]) -> list[Relationship]:
+    @strawberry.field(graphql_type=list[Relationship])
+    def relationships(self, info: Info[Context, None]) -> list[Relationship] | Awaitable[list[Relationship]]:
         items = self.row["relationships"]
-        if info.context.access.lists_need_marketing_consent:
-            others = [item["customer"] for item in items]
-            shown = {str(c.id) for c in await _listed(info, others, info.context.customer_summaries)}
-            items = [item for item in items if item["customer"] in shown]
-        return [
-            Relationship(
-                kind=item["kind"], direction=Direction(item["direction"]), customer_id=item["customer"]
-            )
-            for item in items
-        ]
+        if not info.context.access.lists_need_marketing_consent:
+            return [Relationship.from_row(item) for item in items]
+        others = info.context.customer_summaries
+        return _when_loaded(
+            [others.load(item["customer"]) for item in items],
+            lambda found: [
+                Relationship.from_row(item)
+                for item, other in zip(items, found, strict=True)
+                if _shown(info, other)
+            ],
+        )
 
     @strawberry.field
     def influence(self) -> Influence:

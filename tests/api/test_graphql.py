@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from starlette.testclient import TestClient
@@ -164,6 +165,35 @@ def test_interaction_pages_follow_cursors_and_filter_by_channel(loaded: TestClie
     assert web["totalCount"] == 3
 
 
+def test_times_read_as_iso_text_with_nanoseconds_and_their_own_offset(client: TestClient) -> None:
+    def c9(source_id: str, channel: str, kind: str, at: str, **more: Any) -> dict[str, Any]:
+        owner = {"source": "crm", "sourceId": "C-9"}
+        return {"source": "x", "sourceId": source_id, "customer": owner, "channel": channel, "kind": kind,
+                "occurredAt": at, **more}  # fmt: skip
+
+    consent = {"channel": "SMS", "purpose": "MARKETING", "granted": True, "at": "2025-01-01T08:00:00+01:00"}
+    gql(client, INGEST, profiles=[{"source": "crm", "sourceId": "C-9", "consents": [consent]}], interactions=[
+        c9("O-1", "WEB", "PURCHASE", "2025-03-02T09:15:00-05:30", value=5.0),
+        c9("T-1", "PHONE", "COMPLAINT", "2025-03-03T10:00:00.5+02:00", status="OPEN"),
+    ])  # fmt: skip
+    found = gql(client, 'query { sourceRecord(source: "crm", sourceId: "C-9") { customer { id } } }')
+    c9_id = found["data"]["sourceRecord"]["customer"]["id"]
+    times_of = """query($id: ID!, $after: String) { customer(id: $id) {
+      first: interactions(first: 1) { edges { cursor node { occurredAt } } }
+      rest: interactions(first: 5, after: $after) { edges { node { occurredAt } } }
+      openIssues { occurredAt } value { lastPurchase } lastContacts { channel at } consents { at } } }"""
+    data = gql(client, times_of, id=c9_id)["data"]["customer"]
+    purchase, complaint = "2025-03-02T09:15:00.000000000-05:30", "2025-03-03T10:00:00.500000000+02:00"
+    assert [edge["node"]["occurredAt"] for edge in data["first"]["edges"]] == [complaint]
+    assert data["openIssues"] == [{"occurredAt": complaint}]
+    assert data["consents"] == [{"at": "2025-01-01T08:00:00.000000000+01:00"}]
+    assert data["value"]["lastPurchase"] == purchase
+    assert data["lastContacts"] == [{"channel": "PHONE", "at": complaint}, {"channel": "WEB", "at": purchase}]
+    after = data["first"]["edges"][0]["cursor"]
+    rest = gql(client, times_of, id=c9_id, after=after)["data"]["customer"]["rest"]["edges"]
+    assert rest == [{"node": {"occurredAt": purchase}}]
+
+
 def test_search_is_fuzzy_over_names(loaded: TestClient) -> None:
     found = gql(loaded, '{ searchCustomers(text: "jon smyth") { score customer { displayName } } }')
     matches = found["data"]["searchCustomers"]
@@ -226,6 +256,15 @@ def test_errors_carry_contract_codes_and_no_internals(loaded: TestClient) -> Non
     bad_phone = gql(loaded, '{ customerByIdentifier(kind: PHONE, value: "call me") { id } }')
     assert bad_phone["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert "Traceback" not in str(bad_phone)
+
+
+def test_the_depth_and_alias_limits_refuse_a_query_every_time_it_comes(client: TestClient) -> None:
+    deep = 'query Deep { customer(id: "x") { ' + "household { members { " * 5 + "id" + " } }" * 5 + " } }"
+    aliases = "query Wide { " + " ".join(f'a{n}: household(id: "x") {{ id }}' for n in range(31)) + " }"
+    for refused in (deep, aliases, deep, aliases):  # the second time, validation comes from the cache
+        assert gql(client, refused)["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    fine = "query Wide { " + " ".join(f'a{n}: household(id: "x") {{ id }}' for n in range(30)) + " }"
+    assert gql(client, fine) == {"data": {f"a{n}": None for n in range(30)}}
 
 
 def test_the_mutation_rejects_by_index_and_keeps_the_rest(client: TestClient) -> None:

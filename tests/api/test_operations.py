@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import socket
 import sys
@@ -79,8 +80,8 @@ async def test_a_real_kith_serve_answers_over_http(database: Database, settings:
         "--port",
         str(port),
         env=env,
-        stdout=asyncio.subprocess.DEVNULL,
-        stderr=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}") as client:
@@ -99,9 +100,15 @@ async def test_a_real_kith_serve_answers_over_http(database: Database, settings:
             answered = await client.post(
                 "/graphql",
                 json={"query": '{ household(id: "x") { id } }'},
-                headers={"Authorization": "Bearer k1"},
+                headers={"Authorization": "Bearer k1", "X-Request-ID": "ticket-7"},
             )
             assert answered.json() == {"data": {"household": None}}
     finally:
         process.terminate()
-        await process.wait()
+        out, err = await process.communicate()
+    # Logs are JSON lines on stderr; stdout keeps what the command prints for a person.
+    logged = [json.loads(line) for line in err.decode().splitlines() if line.startswith("{")]
+    assert {"event": "request", "request_id": "ticket-7", "status": 200} in [
+        {key: entry.get(key) for key in ("event", "request_id", "status")} for entry in logged
+    ]
+    assert "ticket-7" not in out.decode()

@@ -58,3 +58,12 @@ def test_marketable_needs_a_marketing_grant_in_force() -> None:
     assert marketable([said("EMAIL", "MARKETING", True, 1), said("EMAIL", "MARKETING", False, 2)]) is False
     assert marketable([said("EMAIL", "SERVICE", True, 1)]) is False
     assert marketable([]) is False
+
+
+def test_times_as_cypher_text_compare_as_instants() -> None:
+    # 10:00+02:00 is earlier than 09:00Z: the offsets decide, not the text.
+    grant = {**said("EMAIL", "MARKETING", True, None), "at": "2025-01-05T10:00:00+02:00[Europe/Paris]"}
+    withdrawal = {**said("EMAIL", "MARKETING", False, None), "at": "2025-01-05T09:00:00.5Z"}
+    assert decide([withdrawal, grant], "EMAIL", "MARKETING").allowed is False
+    grant["at"] = "2025-01-05T12:00:00+02:00[Europe/Paris]"
+    assert decide([withdrawal, grant], "EMAIL", "MARKETING").allowed is True
