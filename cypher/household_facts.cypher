@@ -12,6 +12,8 @@
 // returns: id, merged (bool), survivor (id or null), birthDate, household (id or null),
 //          householdCreated, householdMembers (ids), mergedMembers (ids),
 //          sightings [{observedAt, record, address}], evidence [{key, holders (ids)}], relatives (ids)
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $ids AS requested
 MATCH (c:Customer {id: requested})
 OPTIONAL MATCH (c)-[:MERGED_INTO*1..20]->(survivor:Customer)
