@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -10,8 +11,10 @@ from neo4j import AsyncManagedTransaction
 
 from service.config import Settings
 from service.graph.database import Database
-from service.ingest import ingest_file, ingest_objects, rejects_path
-from service.resolution.model import MatchModel
+from service.identity import load_model
+from service.ingest import ingest_context, ingest_file, ingest_objects, rejects_path
+from service.privacy import suppression_list
+from service.resolution.model import MatchModel, model_to_json
 from tests.integration.graph_helpers import clusters, counts, customer_of
 
 MITCHELL = {
@@ -248,3 +251,14 @@ async def test_every_statement_on_the_ingest_path_keeps_its_plan(
     await ingest_objects(database, [MITCHELL, COMPLAINT], settings, MatchModel())
     assert len(texts) > 10
     assert [text for text in texts if not text.startswith("CYPHER replan=skip")] == []
+
+
+async def test_the_ingest_context_is_the_stored_model_and_the_suppression_list(
+    database: Database, settings: Settings
+) -> None:
+    assert (await ingest_context(database, settings))[0] == MatchModel()
+    stored = replace(MatchModel(), threshold=0.95, family_frequencies={"green": 0.01})
+    await database.write("write_match_model", parameters=model_to_json(stored), records=2)
+    model, suppression = await ingest_context(database, settings)
+    assert model == stored == await load_model(database)
+    assert suppression.hashes == (await suppression_list(database, settings)).hashes
