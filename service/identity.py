@@ -140,49 +140,28 @@ async def closed_neighbourhood(
     the same way whatever else it is given, so resolving the closure lands every record where a
     full run would put it, whatever order they arrived in. Candidates that could never be linked
     are compared and left out: their records stay as they are, and stay where a full run puts them.
-
-    Each read brings records with where they lead (`match_records` with neighbours), so a hop is one
-    round trip: the records a hop reaches were read, with their own leads, by the hop before.
     """
     scores, tf = _SCORES.for_model(model), model.family_frequencies
     rows: dict[str, dict[str, Any]] = {}
     records: dict[str, MatchRecord] = {}
-    # key -> (candidates, members) of a record that can be resolved, None for one that can not.
-    leads: dict[str, tuple[list[str], list[str]] | None] = {}
-
-    async def read(keys: Sequence[str], only_dirty: bool) -> None:
-        fetched = await store.match_records(
-            tx, keys, MAX_BLOCK, model.max_holders, neighbours=True, only_dirty=only_dirty
-        )
+    found: set[str] = set()
+    frontier, only_dirty = sorted(set(seeds)), True
+    while frontier and len(found) < MAX_NEIGHBOURHOOD:
+        hops = await store.resolution_neighbourhood(tx, frontier, model.max_holders, MAX_BLOCK, only_dirty)
+        wanted = {key for hop in hops for key in (*hop["candidates"], *hop["members"])} - rows.keys()
+        fetched = await store.match_records(tx, sorted(wanted), MAX_BLOCK) if wanted else []
         holder_counts = {ident["key"]: ident["holders"] for row in fetched for ident in row["identifiers"]}
         cleared = without_crowded([_match_record(row) for row in fetched], holder_counts, model.max_holders)
         rows.update((row["key"], row) for row in fetched)
         records.update((record.key, record) for record in cleared)
-        for row in fetched:
-            # A seed passed by for being clean gets no entry: it is read again if a record leads to it.
-            if row["open"]:
-                leads[row["key"]] = (row["candidates"], row["members"])
-            elif not only_dirty:
-                leads[row["key"]] = None
-
-    found: set[str] = set()
-    frontier, only_dirty = sorted(set(seeds)), True
-    while frontier and len(found) < MAX_NEIGHBOURHOOD:
-        unread = [key for key in frontier if key not in leads]
-        if unread:
-            await read(unread, only_dirty)
-        hops = {key: lead for key in frontier if (lead := leads.get(key)) is not None}
-        wanted = {key for candidates, members in hops.values() for key in (*candidates, *members)}
-        if wanted - rows.keys():
-            await read(sorted(wanted - rows.keys()), only_dirty=False)
-        found.update(hops)
+        found.update(hop["key"] for hop in hops)
         reached: set[str] = set()
-        for hop, (candidates, members) in hops.items():
-            record = records[hop]
-            reached.update(members)
+        for hop in hops:
+            record = records[hop["key"]]
+            reached.update(hop["members"])
             reached.update(
                 key
-                for key in candidates
+                for key in hop["candidates"]
                 if key not in found and linkable(record, records[key], model, tf, scores)
             )
         frontier, only_dirty = sorted(reached - found), False

@@ -48,25 +48,22 @@ async def mark_records_dirty(tx: AsyncManagedTransaction, limit: int) -> int:
     return int(rows[0]["marked"])
 
 
-async def match_records(
-    tx: AsyncManagedTransaction,
-    keys: Sequence[str],
-    max_block: int,
-    max_holders: int = 0,
-    neighbours: bool = False,
-    only_dirty: bool = False,
+async def resolution_neighbourhood(
+    tx: AsyncManagedTransaction, keys: Sequence[str], max_holders: int, max_block: int, only_dirty: bool
 ) -> list[Row]:
-    """A row per record for resolution; with `neighbours`, those it can be resolved with now also
-    carry `candidates` and `members` (`open`), else those are null."""
+    """Rows of {key, candidates, members} for the given records that can be resolved."""
     return await run(
         tx,
-        "match_records",
+        "resolution_neighbourhood",
         keys=list(keys),
-        maxBlock=max_block,
         maxHolders=max_holders,
-        neighbours=neighbours,
+        maxBlock=max_block,
         onlyDirty=only_dirty,
     )
+
+
+async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str], max_block: int) -> list[Row]:
+    return await run(tx, "match_records", keys=list(keys), maxBlock=max_block)
 
 
 async def record_keys_page(tx: AsyncManagedTransaction, after: str, limit: int) -> list[str]:
