@@ -3,6 +3,8 @@
 // that never ran (`kith resolve` picks them up).
 // params: $limit (int)
 // returns: key
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 MATCH (r:SourceRecord {dirty: true})
 WHERE NOT r.pending
 RETURN r.key AS key

@@ -3,6 +3,8 @@
 // prefix seek on the address key index; the caller keeps the addresses that can be one home.
 // params: $areas (list of "region|area")
 // returns: address (address key), customers (ids of live customers with a record there)
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $areas AS area
 MATCH (a:Address)
 WHERE a.key STARTS WITH area + '|'

@@ -11,7 +11,9 @@
 // that only names survivors still retires them.
 // returns: id, merged (bool), survivor (id or null), birthDate, household (id or null),
 //          householdCreated, householdMembers (ids), mergedMembers (ids),
-//          sightings [{observedAt, record, address}], evidence [{key, holders (ids)}], relatives (ids)
+//          sightings [{observedAt (ISO 8601 text or null), record, address}], evidence [{key, holders (ids)}], relatives (ids)
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $ids AS requested
 MATCH (c:Customer {id: requested})
 OPTIONAL MATCH (c)-[:MERGED_INTO*1..20]->(survivor:Customer)
@@ -52,7 +54,7 @@ RETURN c.id AS id, c.mergedInto IS NOT NULL AS merged, survivor.id AS survivor, 
        } AS mergedMembers,
        COLLECT {
          MATCH (c)<-[:BELONGS_TO]-(r:SourceRecord)-[:AT_ADDRESS]->(a:Address)
-         RETURN {observedAt: r.observedAt, record: r.key, address: a.key}
+         RETURN {observedAt: toString(r.observedAt), record: r.key, address: a.key}
        } AS sightings,
        identifiers + devices AS evidence,
        COLLECT {

@@ -5,6 +5,8 @@
 // params: $customers (ids), $households: list of {id, address (address key or null),
 //         members: list of {id, role ("ADULT", "MINOR" or null)}}
 // returns: nothing
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $customers AS customerId
 MATCH (:Customer {id: customerId})-[old:MEMBER_OF]->(:Household)
 DELETE old

@@ -4,6 +4,8 @@
 // current customer and any cannot-links, and whether the record changed since it was last resolved.
 // params: $keys (list of record keys), $maxBlock (int: a blocking key on more records is crowded)
 // returns: one row per record
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $keys AS recordKey
 MATCH (r:SourceRecord {key: recordKey})
 OPTIONAL MATCH (r)-[:BELONGS_TO]->(c:Customer)

@@ -6,6 +6,8 @@
 //         $maxHolders (int: an identifier held by more records merges no one, so it links nothing here),
 //         $maxBlock (int: likewise for a blocking key)
 // returns: key (one row per given record that is resolvable), candidates (keys), members (keys)
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $keys AS seedKey
 MATCH (seed:SourceRecord {key: seedKey})
 WHERE (seed.dirty OR NOT $onlyDirty) AND NOT seed.pending

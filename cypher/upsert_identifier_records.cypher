@@ -4,6 +4,8 @@
 // a profile with that identifier arrives.
 // params: $rows: list of {key, source, sourceId, identifier: {key, kind, value, junk}}
 // returns: nothing
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $rows AS row
 MERGE (r:SourceRecord {key: row.key})
 ON CREATE SET r.createdAt = datetime(), r.source = row.source, r.sourceId = row.sourceId,

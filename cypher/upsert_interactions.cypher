@@ -13,6 +13,8 @@
 //         customer ({record, source, sourceId} or null),
 //         device (id or null), products (list of {sku, name, category, quantity, price})}
 // returns: nothing
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $rows AS row
 MERGE (i:Interaction {key: row.key})
 ON CREATE SET i.createdAt = datetime()

@@ -17,6 +17,8 @@
 //         relationships: list of {kind, to (record key), toSource, toSourceId},
 //         blockingKeys: list of "bkName=value"}
 // returns: nothing
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $rows AS row
 MERGE (r:SourceRecord {key: row.key})
 ON CREATE SET r.createdAt = datetime()

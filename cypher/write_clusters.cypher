@@ -4,6 +4,8 @@
 // params: $clusters: list of {id, members: list of record keys, golden: map},
 //         $links: list of {a, b, rule, score, evidence: list of strings}, $keys: all record keys resolved
 // returns: nothing
+// replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
+CYPHER replan=skip
 UNWIND $keys AS recordKey
 MATCH (:SourceRecord {key: recordKey})-[old:SAME_AS]-()
 DELETE old

@@ -56,9 +56,10 @@ def new_household_id() -> str:
     return "hh_" + secrets.token_hex(8)
 
 
-def _native(value: Any) -> Any:
-    """Neo4j temporal values as Python ones (the driver's DateTime has `to_native`)."""
-    return value.to_native() if hasattr(value, "to_native") else value
+def _instant(text: str | None) -> datetime | None:
+    """A time `household_facts` sends as ISO 8601 text: the driver's own DateTime hydration was a
+    twelfth of bulk ingest's Python time, `fromisoformat` the same value at a fraction of the cost."""
+    return datetime.fromisoformat(text) if text is not None else None
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,7 +80,7 @@ class _Facts:
     @classmethod
     def from_row(cls, row: Mapping[str, Any]) -> _Facts:
         sightings = tuple(
-            Sighting(_native(item["observedAt"]), item["address"], item["record"])
+            Sighting(_instant(item["observedAt"]), item["address"], item["record"])
             for item in row["sightings"]
         )
         evidence = row["evidence"]

@@ -21,8 +21,7 @@ from service.api.types import (
     SourceRecord,
     SourceRecordConnection,
 )
-from service.identity import load_model
-from service.ingest import ingest_objects
+from service.ingest import ingest_context, ingest_objects
 from service.normalize import identifier_key, normalize_identifier
 from service.records import IdentifierKind as IdentifierKindValues
 from service.records import record_key
@@ -128,8 +127,8 @@ async def ingest(
     objects = [{"type": "profile", **to_json(p)} for p in profiles or []]
     objects += [{"type": "interaction", **to_json(i)} for i in interactions or []]
     context = info.context
-    model = await load_model(context.database)
-    report = await ingest_objects(context.database, objects, context.settings, model)
+    model, suppression = await ingest_context(context.database, context.settings)
+    report = await ingest_objects(context.database, objects, context.settings, model, suppression=suppression)
     return IngestResult(
         accepted=report.accepted,
         rejected=[Rejection(index=item.index, reason=item.reason) for item in report.rejected],

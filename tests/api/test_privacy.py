@@ -200,3 +200,20 @@ async def test_forgetting_needs_a_reason_and_a_known_customer(client: TestClient
     assert missing["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     blank = gql(client, 'mutation { forgetCustomer(id: "cus_nobody", reason: " ") { records } }')
     assert blank["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+async def test_the_ingest_mutation_turns_away_a_forgotten_person_at_once(client: TestClient) -> None:
+    ingest = "mutation($p: [ProfileInput!]) { ingest(profiles: $p) { accepted rejected { index reason } } }"
+    ann = LINES[0]
+    assert gql(client, ingest, p=[ann])["data"]["ingest"] == {"accepted": 1, "rejected": []}
+    found = gql(client, '{ customerByIdentifier(kind: EMAIL, value: "ann@example.com") { id } }')
+    gql(
+        client,
+        'mutation($id: ID!) { forgetCustomer(id: $id, reason: "Erasure request #7") { customerId } }',
+        id=found["data"]["customerByIdentifier"]["id"],
+    )
+    robert = {**LINES[2], "identifiers": [{"kind": "EMAIL", "value": "bob@example.com"}]}
+    again = gql(client, ingest, p=[ann, robert])["data"]["ingest"]
+    assert again["accepted"] == 1
+    assert [r["index"] for r in again["rejected"]] == [0]
+    assert again["rejected"][0]["reason"].startswith("suppressed")

@@ -164,6 +164,26 @@ async def test_movers_leave_and_namesakes_in_one_town_stay_apart(
     }
 
 
+async def test_a_mover_lives_at_the_newest_address_whatever_the_record_keys_and_time_zones(
+    database: Database, settings: Settings
+) -> None:
+    # The newer record's key sorts first, and it is newer only with its zone (09:30 at UTC-1 is
+    # 10:30 UTC, after the zoneless 10:00 read as UTC): only the times can put Jane at Elm Road.
+    await load(
+        database,
+        settings,
+        [
+            person("zcrm", "11", "Jane", "Baker", birthDate="1972-03-03", address=OAK_RD,
+                   identifiers=[email("jane.baker@example.com")], observedAt="2025-06-01T10:00:00"),
+            person("app", "A11", "Jane", "Baker", birthDate="1972-03-03", address=ELM_RD,
+                   identifiers=[email("jane.baker@example.com")], observedAt="2025-06-01T09:30:00-01:00"),
+            person("crm", "12", "Sam", "Reid", birthDate="1969-09-09", address=ELM_RD,
+                   observedAt="2025-02-01T00:00:00Z"),
+        ],
+    )  # fmt: skip
+    assert await grouping(database) == {frozenset({"zcrm:11", "app:A11", "crm:12"})}
+
+
 async def test_flatmates_arriving_apart_share_a_household(database: Database, settings: Settings) -> None:
     await load(database, settings, [person("crm", "40", "Ola", "Berg", address=ELM_RD)])
     await load(
