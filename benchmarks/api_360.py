@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
-import logging
 import os
 import random
 import socket
@@ -31,9 +30,8 @@ from pathlib import Path
 import httpx
 from neo4j import READ_ACCESS
 
-from benchmarks.common import bench_database, bench_settings
+from benchmarks.common import app_logs_discarded, bench_database, bench_settings
 from service.api.app import create_app
-from service.api.observability import configure_logging
 from service.demo import write_demo
 from service.graph.cypher import statement
 from service.graph.database import QUERY_SECONDS, Database
@@ -255,11 +253,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=500)
     parser.add_argument("--seconds", type=float, default=20.0)
     args = parser.parse_args()
-    # The app in this process logs each request as `kith serve` does (JSON lines), into /dev/null;
-    # the HTTP client's own request logs stay off.
-    with open(os.devnull, "w") as nowhere:
-        configure_logging(stream=nowhere)
-        logging.getLogger("httpx").setLevel(logging.WARNING)
+    with app_logs_discarded():
         asyncio.run(measure(args.load_households, args.samples, args.seconds))
 
 

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import logging
 import os
 import resource
 import time
 from collections import Counter
-from collections.abc import AsyncIterator, Awaitable, Callable, Mapping
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator, Mapping
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from service.api.observability import configure_logging
 from service.config import Settings
 from service.graph.database import Database
 from service.identity import estimate_model, resolve_graph
@@ -50,6 +52,17 @@ async def record_customers(database: Database) -> dict[str, str]:
         "MATCH (r:SourceRecord)-[:BELONGS_TO]->(c:Customer) RETURN r.key AS key, c.id AS customer"
     )
     return {record["key"]: record["customer"] for record in records}
+
+
+@contextmanager
+def app_logs_discarded() -> Iterator[None]:
+    """The app in this process logs each request as `kith serve` does (JSON lines), into /dev/null, so
+    that it costs what it costs in production without burying the figures; the HTTP client's own
+    request logs stay off."""
+    with open(os.devnull, "w") as nowhere:
+        configure_logging(stream=nowhere)
+        logging.getLogger("httpx").setLevel(logging.WARNING)
+        yield
 
 
 async def customers_after_estimate(database: Database) -> tuple[dict[str, str], float]:

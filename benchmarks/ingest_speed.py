@@ -24,7 +24,7 @@ from typing import Any
 import httpx
 import orjson
 
-from benchmarks.common import bench_database, bench_settings, peak_memory_mb
+from benchmarks.common import app_logs_discarded, bench_database, bench_settings, peak_memory_mb
 from service.api.app import create_app, settle_heap
 from service.demo import write_demo
 from service.graph.database import Database
@@ -169,10 +169,11 @@ def main() -> None:
         "--seed", type=int, default=97, help="demo seed of the new people (a new one for each re-run)"
     )
     args = parser.parse_args()
-    if args.mutations_only:
-        asyncio.run(measure_mutations(args.mutations_only, args.seed))
-    else:
-        asyncio.run(measure(args.households, args.interactions_per_person))
+    with app_logs_discarded():
+        if args.mutations_only:
+            asyncio.run(measure_mutations(args.mutations_only, args.seed))
+        else:
+            asyncio.run(measure(args.households, args.interactions_per_person))
 
 
 if __name__ == "__main__":

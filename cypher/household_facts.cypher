@@ -1,4 +1,4 @@
-// household_facts: what deciding households needs to know of some customers, one row per id found.
+// household_facts: what deciding households needs to know of some customers, a map per id found.
 // A merged-away id answers with its survivor (`survivor`), so the caller can follow it and drop its
 // membership. Sightings are the addresses on the customer's records with when each was observed.
 // Evidence lists the identifiers (junk never, any kind else) and the devices the customer shares with
@@ -9,7 +9,8 @@
 //         $relativeKinds (relationship kinds)
 // `mergedMembers` are customers merged into this one that still hold a membership, so a caller
 // that only names survivors still retires them.
-// returns: id, merged (bool), survivor (id or null), birthDate, household (id or null),
+// returns: one row, rows: a map per id (one row in all: the driver's cost is per row read) of
+//          id, merged (bool), survivor (id or null), birthDate, household (id or null),
 //          householdCreated, householdMembers (ids), mergedMembers (ids),
 //          sightings [{observedAt (ISO 8601 text or null), record, address}], evidence [{key, holders (ids)}], relatives (ids)
 // replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
@@ -44,7 +45,7 @@ CALL (c) {
   WHERE size(holders) > 1 AND size(holders) <= $maxHolders
   RETURN collect({key: key, holders: holders}) AS devices
 }
-RETURN c.id AS id, c.mergedInto IS NOT NULL AS merged, survivor.id AS survivor, c.birthDate AS birthDate,
+WITH c.id AS id, c.mergedInto IS NOT NULL AS merged, survivor.id AS survivor, c.birthDate AS birthDate,
        h.id AS household, toString(h.createdAt) AS householdCreated,
        COLLECT { MATCH (member:Customer)-[:MEMBER_OF]->(h) RETURN member.id } AS householdMembers,
        COLLECT {
@@ -62,3 +63,8 @@ RETURN c.id AS id, c.mergedInto IS NOT NULL AS merged, survivor.id AS survivor, 
          WHERE tie.kind IN $relativeKinds AND other <> c AND other.mergedInto IS NULL
          RETURN DISTINCT other.id
        } AS relatives
+RETURN collect({
+  id: id, merged: merged, survivor: survivor, birthDate: birthDate, household: household,
+  householdCreated: householdCreated, householdMembers: householdMembers,
+  mergedMembers: mergedMembers, sightings: sightings, evidence: evidence, relatives: relatives
+}) AS rows

@@ -5,13 +5,14 @@
 // params: $keys (list of record keys), $onlyDirty (bool: skip keys not flagged dirty),
 //         $maxHolders (int: an identifier held by more records merges no one, so it links nothing here),
 //         $maxBlock (int: likewise for a blocking key)
-// returns: key (one row per given record that is resolvable), candidates (keys), members (keys)
+// returns: one row, rows: [{key, candidates (keys), members (keys)}], a map per given record that is
+//   resolvable (one row in all: the driver's cost is per row read)
 // replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
 CYPHER replan=skip
 UNWIND $keys AS seedKey
 MATCH (seed:SourceRecord {key: seedKey})
 WHERE (seed.dirty OR NOT $onlyDirty) AND NOT seed.pending
-RETURN seed.key AS key,
+WITH seed.key AS key,
        COLLECT {
          MATCH (seed)-[:HAS_IDENTIFIER]->(i:Identifier)<-[:HAS_IDENTIFIER]-(o:SourceRecord)
          WHERE NOT i.junk AND o <> seed AND COUNT { (i)<-[:HAS_IDENTIFIER]-() } <= $maxHolders
@@ -26,3 +27,4 @@ RETURN seed.key AS key,
          WHERE member <> seed
          RETURN member.key
        } AS members
+RETURN collect({key: key, candidates: candidates, members: members}) AS rows

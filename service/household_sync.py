@@ -130,7 +130,7 @@ class _Neighbourhood:
     async def fetch(self, ids: Iterable[str]) -> None:
         missing = sorted(set(ids) - set(self.facts))
         if missing:
-            rows = await store.run(
+            rows = await store.collected(
                 self.tx,
                 "household_facts",
                 ids=missing,
@@ -147,7 +147,7 @@ class _Neighbourhood:
             return
         for area in missing:
             self.addresses[area] = {}
-        for row in await store.run(self.tx, "household_area_residents", areas=missing):
+        for row in await store.collected(self.tx, "household_area_residents", areas=missing):
             area = place_of(row["address"]).area
             self.addresses.setdefault(area, {})[row["address"]] = row["customers"]
 

@@ -29,6 +29,16 @@ async def run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[Row
     return [dict(record) async for record in result]
 
 
+async def collected(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[Row]:
+    """The maps of a statement that returns them in one row, as `collect({...}) AS rows`.
+
+    The driver spends some 35 us of CPU on every row it reads and little on a map inside one: a
+    statement read for hundreds of records on the ingest path returns them in a single row.
+    """
+    [row] = await run(tx, name, **params)
+    return list(row["rows"])
+
+
 async def take_resolution_lock(tx: AsyncManagedTransaction) -> None:
     await run(tx, "take_resolution_lock")
 
@@ -52,7 +62,7 @@ async def resolution_neighbourhood(
     tx: AsyncManagedTransaction, keys: Sequence[str], max_holders: int, max_block: int, only_dirty: bool
 ) -> list[Row]:
     """Rows of {key, candidates, members} for the given records that can be resolved."""
-    return await run(
+    return await collected(
         tx,
         "resolution_neighbourhood",
         keys=list(keys),
@@ -63,7 +73,7 @@ async def resolution_neighbourhood(
 
 
 async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str], max_block: int) -> list[Row]:
-    return await run(tx, "match_records", keys=list(keys), maxBlock=max_block)
+    return await collected(tx, "match_records", keys=list(keys), maxBlock=max_block)
 
 
 async def record_keys_page(tx: AsyncManagedTransaction, after: str, limit: int) -> list[str]:
