@@ -135,6 +135,16 @@ async def test_a_family_at_one_home_is_one_household_with_roles_and_address(
     ]
 
 
+def jane_baker(source: str, source_id: str, address: dict[str, str], observed_at: str) -> dict[str, Any]:
+    """One of Jane Baker's records: her email on each, her address and time as given."""
+    return person(source, source_id, "Jane", "Baker", birthDate="1972-03-03", address=address,
+                  identifiers=[email("jane.baker@example.com")], observedAt=observed_at)  # fmt: skip
+
+
+SAM_AT_ELM_RD = person("crm", "12", "Sam", "Reid", birthDate="1969-09-09", address=ELM_RD,
+                       observedAt="2025-02-01T00:00:00Z")  # fmt: skip
+
+
 async def test_movers_leave_and_namesakes_in_one_town_stay_apart(
     database: Database, settings: Settings
 ) -> None:
@@ -144,13 +154,10 @@ async def test_movers_leave_and_namesakes_in_one_town_stay_apart(
         [
             person("crm", "10", "Tom", "Baker", birthDate="1970-01-01", address=OAK_RD,
                    observedAt="2025-01-01T00:00:00Z"),
-            person("crm", "11", "Jane", "Baker", birthDate="1972-03-03", address=OAK_RD,
-                   identifiers=[email("jane.baker@example.com")], observedAt="2025-01-01T00:00:00Z"),
+            jane_baker("crm", "11", OAK_RD, "2025-01-01T00:00:00Z"),
             # Jane's newer record: she moved to Elm Road, where Sam lives.
-            person("webshop", "W11", "Jane", "Baker", birthDate="1972-03-03", address=ELM_RD,
-                   identifiers=[email("jane.baker@example.com")], observedAt="2025-06-01T00:00:00Z"),
-            person("crm", "12", "Sam", "Reid", birthDate="1969-09-09", address=ELM_RD,
-                   observedAt="2025-02-01T00:00:00Z"),
+            jane_baker("webshop", "W11", ELM_RD, "2025-06-01T00:00:00Z"),
+            SAM_AT_ELM_RD,
             # Another Tom Baker of Leeds, born the same year, at another address: not Tom's household.
             person("crm", "13", "Tom", "Baker", birthDate="1970-11-20", address=ASH_RD,
                    observedAt="2025-01-01T00:00:00Z"),
@@ -173,12 +180,9 @@ async def test_a_mover_lives_at_the_newest_address_whatever_the_record_keys_and_
         database,
         settings,
         [
-            person("zcrm", "11", "Jane", "Baker", birthDate="1972-03-03", address=OAK_RD,
-                   identifiers=[email("jane.baker@example.com")], observedAt="2025-06-01T10:00:00"),
-            person("app", "A11", "Jane", "Baker", birthDate="1972-03-03", address=ELM_RD,
-                   identifiers=[email("jane.baker@example.com")], observedAt="2025-06-01T09:30:00-01:00"),
-            person("crm", "12", "Sam", "Reid", birthDate="1969-09-09", address=ELM_RD,
-                   observedAt="2025-02-01T00:00:00Z"),
+            jane_baker("zcrm", "11", OAK_RD, "2025-06-01T10:00:00"),
+            jane_baker("app", "A11", ELM_RD, "2025-06-01T09:30:00-01:00"),
+            SAM_AT_ELM_RD,
         ],
     )  # fmt: skip
     assert await grouping(database) == {frozenset({"zcrm:11", "app:A11", "crm:12"})}
