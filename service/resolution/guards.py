@@ -116,8 +116,8 @@ def _person_conflict(a: MatchRecord, b: MatchRecord) -> str | None:
     return _person_reason(a, b, GIVEN_NAME.level(a, b), FAMILY_NAME.level(a, b), BIRTH_DATE.level(a, b))
 
 
-def _keys(records: Iterable[MatchRecord]) -> frozenset[str]:
-    return frozenset(key for r in records for key in r.identifiers)
+def _personal(records: Iterable[MatchRecord], personal_kinds: Collection[str]) -> frozenset[str]:
+    return frozenset(key for r in records for key in r.identifiers if key.partition(":")[0] in personal_kinds)
 
 
 def _holds_personal(record: MatchRecord, personal_kinds: Collection[str]) -> bool:
@@ -139,7 +139,8 @@ def clusters_conflict(
     """
     if cannot_link and any((min(x.key, y.key), max(x.key, y.key)) in cannot_link for x in xs for y in ys):
         return "cannot-link"
-    if personal_kinds and shares_personal(_keys(xs), _keys(ys), personal_kinds):
+    personal_x, personal_y = _personal(xs, personal_kinds), _personal(ys, personal_kinds)
+    if personal_x and personal_y and shares_personal(personal_x, personal_y, personal_kinds):
         return None
     for x in xs:
         for y in ys:

@@ -65,8 +65,9 @@ def pair_levels(records: Sequence[MatchRecord], model: MatchModel, max_pairs: in
         if definite_conflict(ordered[i], ordered[j], model.personal_kinds) is not None:
             continue
         a, b = align(ordered[i], ordered[j])
-        row = [_MISSING if level is None else level for level in (c.level(a, b) for c in COMPARISONS)]
-        if level_disagreement([None if level == _MISSING else level for level in row], a, b) is not None:
+        found = [comparison.level(a, b) for comparison in COMPARISONS]
+        row = [_MISSING if level is None else level for level in found]
+        if level_disagreement(found, a, b) is not None:
             for column in _IDENTIFIER_COLUMNS:
                 if COMPARISONS[column].name not in model.personal_kinds:
                     row[column] = _MISSING
