@@ -29,8 +29,8 @@ from service.resolution.model import (
     MatchModel,
     estimate_u,
     family_name_frequencies,
-    model_from_json,
     model_to_json,
+    stored_or_default,
 )
 from service.resolution.record import MatchRecord
 from service.resolution.resolve import linkable, resolve, without_crowded
@@ -234,7 +234,7 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
 async def load_model(database: Database) -> MatchModel:
     """The stored model (`kith resolve --full --estimate`), else the documented defaults."""
     rows = await database.read("read_match_model")
-    return model_from_json(rows[0]["parameters"]) if rows else MatchModel()
+    return stored_or_default(rows[0]["parameters"] if rows else None)
 
 
 async def estimate_model(database: Database, pairs: int = 200_000, seed: int = 7) -> tuple[MatchModel, int]:

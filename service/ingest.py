@@ -50,7 +50,7 @@ from service.records import (
     record_key,
 )
 from service.resolution.blocking import block_key, blocking_keys
-from service.resolution.model import MatchModel, model_from_json
+from service.resolution.model import MatchModel, stored_or_default
 from service.suppression import SuppressionList, identifier_entry, interaction_entry, record_entry
 
 BATCH_SIZE = 2000
@@ -462,8 +462,7 @@ async def ingest_context(database: Database, settings: Settings) -> tuple[MatchM
     """The match model and the suppression list, read for one request in one round trip: the
     mutation's two separate reads (two transactions each) were a fifth of its round trips."""
     row = (await database.answer("ingest_context"))[0]
-    model = MatchModel() if row["parameters"] is None else model_from_json(row["parameters"])
-    return model, SuppressionList(settings.privacy_key(), set(row["hashes"]))
+    return stored_or_default(row["parameters"]), SuppressionList(settings.privacy_key(), set(row["hashes"]))
 
 
 async def ingest_parsed(

@@ -266,6 +266,11 @@ def model_to_json(model: MatchModel) -> str:
     )
 
 
+def stored_or_default(text: str | None) -> MatchModel:
+    """The model stored as `text` (`model_to_json`), or the documented defaults when none is stored."""
+    return MatchModel() if text is None else model_from_json(text)
+
+
 def model_from_json(text: str) -> MatchModel:
     data = json.loads(text)
     return MatchModel(
