@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from asyncio import gather
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property, lru_cache
 from inspect import iscoroutine
 from typing import Any, NamedTuple, TypeVar
@@ -129,7 +129,7 @@ class Output:
         if self.item is not None:
             return self.item.resolvers
         return self.selection is not None and any(
-            field.attribute is None or field.output.resolvers for field in self.selection.fields
+            field.needs_info or field.output.resolvers for field in self.selection.fields
         )
 
 
@@ -145,9 +145,16 @@ class Field:
     # strawberry reads a field without a resolver with `getattr` (its default resolver): no info, no
     # arguments, no wrapper calls; `__typename` is the parent type's name
     attribute: str | None = None
+    # a resolver that takes the source object alone (no info, arguments or extensions): called as it
+    # is, without strawberry's wrapper (argument conversion, `Info`, the extension chain)
+    method: Callable[[Any], Any] | None = None
     has_arguments: bool = False
     text: bool = False  # Output.text, read once per value
     path: bool = False  # a path is made for this field: its resolver or those below read it
+
+    @property
+    def needs_info(self) -> bool:
+        return self.attribute is None and self.method is None
 
     @property
     def nodes(self) -> list[Any]:
@@ -286,19 +293,19 @@ class _Planner:
         if isinstance(strawberry_field, StrawberryField) and strawberry_field.metadata.get(WRITES):
             raise Unsupported(f"{parent.name}.{name} writes")
         resolve = definition.resolve or self.executor.field_resolver
-        attribute = _attribute(strawberry_field, resolve)
         output = self._output(definition.type, details)
-        return Field(
+        plan = Field(
             key,
             output,
             definition,
             details,
             resolve,
-            attribute,
+            _attribute(strawberry_field, resolve),
+            _method(strawberry_field, self.executor.schema),
             has_arguments=bool(definition.args or details[0].node.arguments),
             text=output.text,
-            path=attribute is None or output.resolvers,
         )
+        return replace(plan, path=plan.needs_info or output.resolvers)
 
     def _output(self, type_: GraphQLOutputType, details: FieldDetailsList) -> Output:
         non_null = isinstance(type_, GraphQLNonNull)
@@ -320,6 +327,31 @@ class _Planner:
             )
             return Output(non_null, selection=self._selection(inner, collected))
         raise Unsupported(f"abstract type {inner}")
+
+
+def _method(strawberry_field: Any, schema: GraphQLSchema) -> Callable[[Any], Any] | None:
+    """The resolver function itself, when strawberry would only call it with the source object: a
+    method without arguments, `info`, root or parent, on a field without extensions, in a schema
+    without exception handlers (which would wrap the call)."""
+    converter = getattr(getattr(schema, "_strawberry_schema", None), "schema_converter", None)
+    handlers = getattr(converter, "_exception_handler_specs", None)
+    if not isinstance(strawberry_field, StrawberryField) or handlers is None or handlers:
+        return None
+    resolver = strawberry_field.base_resolver
+    if (
+        resolver is None
+        or strawberry_field.extensions
+        or resolver.arguments
+        or resolver.self_parameter is None
+        or any(
+            parameter is not None
+            for parameter in (resolver.info_parameter, resolver.root_parameter, resolver.parent_parameter)
+        )
+        or not callable(resolver.wrapped_func)
+    ):
+        return None
+    method: Callable[[Any], Any] = resolver.wrapped_func
+    return method
 
 
 def _attribute(strawberry_field: Any, resolve: Callable[..., Any]) -> str | None:
@@ -363,6 +395,8 @@ class _Run:
                 value: Any = parent.name
             elif attribute is not None:
                 value = getattr(source, attribute)
+            elif item.method is not None:
+                value = item.method(source)
             else:
                 assert item.resolve is not None and field_path is not None
                 info = executor.build_resolve_info(item.definition, item.nodes, parent, field_path)
