@@ -72,6 +72,9 @@ SWITCHES = frozenset({"skip", "include"})
 # Field metadata of a query field whose resolver writes (the audited export): a document asking for it
 # is never compiled, since a rerun would write twice.
 WRITES = "kith.writes"
+# Plans kept per operation, one per combination of @skip/@include values met: a document with many
+# switch variables could otherwise grow memory without bound; the rest runs through graphql-core.
+MAX_PLANS = 16
 # Bound once: looking a labelled child up costs a microsecond a request.
 COMPILED, RERUN, GRAPHQL_CORE = (
     GRAPHQL_EXECUTIONS.labels(path) for path in ("compiled", "rerun", "graphql-core")
@@ -244,6 +247,8 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         coerced = self.variable_values.coerced
         switches = tuple(coerced.get(variable) for variable in known.switches)
         if switches not in known.plans:
+            if len(known.plans) >= MAX_PLANS:
+                return None
             known.plans[switches] = _Planner(self).root()
         return known.plans[switches]
 

@@ -92,9 +92,10 @@ def executions() -> dict[str, float]:
     }
 
 
-def ask(client: TestClient, query: str, role: str, ids: dict[str, str], compile_: bool) -> dict[str, Any]:
-    """The response to the query, served as usual or (`compile_=False`) by graphql-core alone."""
-    given = {**ids, "id": ids["a"], **VARIABLES}
+def ask(client: TestClient, query: str, role: str, ids: dict[str, Any], compile_: bool) -> dict[str, Any]:
+    """The response to the query, served as usual or (`compile_=False`) by graphql-core alone; `ids`
+    (the customers' and household's, or any other variable) override the corpus' variables."""
+    given = {"id": ids["a"], **VARIABLES, **ids}
     variables = {name: value for name, value in given.items() if f"${name}" in query}
     if not compile_:
         with pytest.MonkeyPatch.context() as patch:
@@ -103,7 +104,7 @@ def ask(client: TestClient, query: str, role: str, ids: dict[str, str], compile_
     return gql(client, query, headers=bearer(KEYS[role]), **variables)
 
 
-def ran(client: TestClient, query: str, role: str, ids: dict[str, str]) -> tuple[dict[str, Any], str]:
+def ran(client: TestClient, query: str, role: str, ids: dict[str, Any]) -> tuple[dict[str, Any], str]:
     """The response to the query as served, and the path that answered it."""
     before = executions()
     body = ask(client, query, role, ids, compile_=True)
@@ -148,6 +149,20 @@ def test_a_happy_360_has_data_only_and_the_corpus_really_has_errors(
     assert failed["data"] == {"customer": None, "household": None}  # the connection is non-null
     switched, _ = ran(client, OWN["switches"], "admin", ids)
     assert set(switched["data"]["customer"]) == {"id", "flags", "givenName"}
+
+
+def test_a_document_keeps_a_bounded_number_of_plans(
+    world: tuple[TestClient, dict[str, str]],  # noqa: F811 - the fixture imported above
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, ids = world
+    monkeypatch.setattr(compiled, "MAX_PLANS", 2)
+    query = OWN["switches"] + " "  # a text of its own: a plan cache of its own
+    paths = [
+        ran(client, query, "admin", {**ids, "flags": flags, "names": names})[1]
+        for flags, names in [(True, True), (True, False), (False, False), (True, True)]
+    ]
+    assert paths == ["compiled", "compiled", "graphql-core", "compiled"]
 
 
 def test_the_switches_pick_a_plan_for_each_combination_of_values(
