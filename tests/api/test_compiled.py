@@ -1,9 +1,10 @@
 """The compiled path answers exactly as graphql-core does, and leaves to graphql-core what it can not.
 
-Every query of the corpus (the 360s of the benchmark and of the API tests, every path of the access
-walk, and queries with aliases, fragments, variables, @include/@skip, nulls and errors) is asked as
-every role twice over the same graph: once as served, once with compilation switched off. The JSON
-must be identical, and the metrics must show which path answered.
+Every query of the corpus (the 360s of the benchmark and of the API tests, the care and privacy
+tests' reads, every path of the access walk, and queries with aliases, fragments, variables,
+@include/@skip, nulls, errors and several awaited fields at once) is asked as every role twice over
+the same graph: once as served, once with compilation switched off. The JSON must be identical, and
+the metrics must show which path answered.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from service.api.compiled import Output
 from service.api.observability import GRAPHQL_EXECUTIONS
 from tests.api.http import bearer, gql
 from tests.api.test_access import FIELDS, KEYS, PATHS, world  # noqa: F401 - `world` is the graph
+from tests.api.test_care import VIEW
 from tests.api.test_graphql import CUSTOMER_360, HOUSEHOLD
+from tests.api.test_privacy import FIND
 
 OWN = {
     "aliases, fragments and __typename": """
@@ -46,6 +49,13 @@ OWN = {
           }
         }
     """,
+    "several awaited at once": """
+        query($a: ID!, $b: ID!) {
+          a: customer(id: $a) { id interactions { edges { node { history { after } } } } }
+          b: customer(id: $b) { id relationships { kind customer { givenName } } }
+          again: customer(id: $a) { interactions { edges { node { h: history { by } } } } }
+        }
+    """,
     "nulls": """
         query($b: ID!) {
           missing: customer(id: "no-such-customer") { id }
@@ -65,11 +75,25 @@ OWN = {
           household(id: "none") { id }
         }
     """,
+    "an error while other fields wait": """
+        query($a: ID!, $b: ID!) {
+          a: customer(id: $a) { interactions { edges { node { history { after } } } } }
+          b: customer(id: $b) { interactions(first: 0) { totalCount } }
+        }
+    """,
     "a bad cursor": """
         query($a: ID!) { customer(id: $a) { interactions(after: "not-a-cursor") { totalCount } } }
     """,
 }
-VARIABLES = {"flags": True, "names": False, "first": 2, "channel": "PHONE"}
+VARIABLES = {
+    "flags": True,
+    "names": False,
+    "first": 2,
+    "channel": "PHONE",
+    "text": "Greenwood",
+    "email": "annabel@example.com",
+    "phone": "07911 123456",
+}
 
 
 def corpus() -> dict[str, str]:
@@ -78,6 +102,8 @@ def corpus() -> dict[str, str]:
         "benchmark 360": QUERY_360,
         "api 360": CUSTOMER_360,
         "household": HOUSEHOLD,
+        "care view (async history, enum arguments)": VIEW,
+        "privacy find": FIND,
         **shared,
         **OWN,
     }
