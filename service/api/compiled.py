@@ -1,12 +1,14 @@
 """Compiled execution of query documents: graphql-core's per-field machinery skipped on the happy path.
 
-A 360 query completes about 125 fields, and graphql-core spends some 6 us on each (a `Path`, a
-`GraphQLResolveInfo`, argument coercion, middleware lookup, the awaitable checks, the completion
-dispatch on the field's type): 0.8 ms of the 1.5 ms of CPU the service spent per 360, more than
-reading the row from the driver. Clients send the same few documents again and again, so each
-(document, operation, @skip/@include switches) is turned once into a plan: per field its response
-key, how to get its value (strawberry's own resolver, called with graphql-core's `info` and arguments
-only where it has a resolver of its own) and how to complete it (leaf coercion, list, sub-plan).
+A 360 query completes about 125 fields, and graphql-core spends some 4 us on each (a `Path`, a
+`GraphQLResolveInfo`, argument coercion, the middleware lookup, awaitable checks, the completion
+dispatch on the field's type, strawberry's resolver wrapper): with the row in memory, executing the
+360 cost 0.71 ms of CPU that way, more than reading the row from the driver (0.53 ms), and 0.32 ms
+from a plan. Clients send the same few documents again and again, so each (operation, values of its
+@skip/@include variables) is turned once into a plan: per field its response key, how to get its
+value (a plain attribute read where strawberry would only `getattr`; the resolver function itself
+where it takes the source alone; otherwise strawberry's resolver with graphql-core's `info` and
+arguments) and how to complete it (String and ID text as it is, leaf coercion, list, sub-plan).
 
 Only the happy path is compiled. When a resolver raises or returns an exception, a non-null field
 comes out null, a value is not what its type expects, or anything else would make graphql-core
@@ -159,7 +161,7 @@ class Field:
     def needs_info(self) -> bool:
         return self.attribute is None and self.method is None
 
-    @property
+    @cached_property
     def nodes(self) -> list[Any]:
         return [details.node for details in self.details]
 
