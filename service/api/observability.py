@@ -1,7 +1,8 @@
 """Metrics and structured logs for the API: what operators see.
 
-- `/metrics` (Prometheus): GraphQL requests and their latency per operation name and outcome,
-  plus Neo4j query time per named query (recorded in `service.graph.database`).
+- `/metrics` (Prometheus): GraphQL requests and their latency per operation name and outcome, how
+  operations ran (`service.api.compiled`), plus Neo4j query time per named query (recorded in
+  `service.graph.database`).
 - Logs are JSON lines (structlog), one per request with its request id, method, path, status and
   duration; the id comes from `X-Request-ID` when the caller sends one and is echoed back, so a
   support ticket can quote it and an INTERNAL error can be found in the logs.
@@ -36,6 +37,13 @@ GRAPHQL_SECONDS = Histogram(
     "Time to answer a GraphQL operation, by operation name",
     ["operation"],
     buckets=(0.002, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0),
+)
+
+GRAPHQL_EXECUTIONS = Counter(
+    "kith_graphql_executions_total",
+    "GraphQL operations by how they ran: `compiled` (a plan), `rerun` (a plan, then graphql-core to "
+    "report an error) or `graphql-core` (a document no plan covers)",
+    ["path"],
 )
 
 log = structlog.get_logger("kith")

@@ -17,6 +17,7 @@ from strawberry.extensions import (
 from strawberry.scalars import JSON
 
 from service.api import care, privacy, resolvers
+from service.api.compiled import WRITES, CompilingExecutor
 from service.api.observability import OperationMetrics
 from service.api.types import (
     Action,
@@ -60,6 +61,7 @@ class Query:
     export_customer: JSON = strawberry.field(
         resolver=privacy.export_customer,
         description="Everything held about a person, as one document (subject access). Admin; audited.",
+        metadata={WRITES: True},
     )
     audit_trail: list[AuditEntry] = strawberry.field(
         resolver=privacy.audit_trail, description="Newest first; `before` pages on by `seq`. Admin."
@@ -113,7 +115,9 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
         limits.append(DisableIntrospection)
     # The caches come after the limits: they parse and validate with the options and rules those set.
     extensions = [*limits, ParserCache, TextValidationCache, OperationMetrics]
-    return strawberry.Schema(query=Query, mutation=Mutation, extensions=extensions)
+    return strawberry.Schema(
+        query=Query, mutation=Mutation, extensions=extensions, execution_context_class=CompilingExecutor
+    )
 
 
 schema = build_schema()
