@@ -112,6 +112,10 @@ class Batch:
     rows: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in WRITE_ORDER})
     identifier_records: dict[str, dict[str, Any]] = field(default_factory=dict)
     interactions: list[dict[str, Any]] = field(default_factory=list)
+    # What the interactions name, merged once per batch: device ids, and sku -> {sku, name, category}
+    # with the last name and category a line gives (the outcome of merging line by line).
+    devices: set[str] = field(default_factory=set)
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
@@ -121,6 +125,18 @@ class Batch:
         """Whether the batch holds `batch_size` lines, counting an interaction as a fraction of one."""
         records = len(self.keys) - len(self.interactions)
         return records + len(self.interactions) / INTERACTION_BATCH_FACTOR >= batch_size
+
+    def name_products_and_device(self, interaction: Interaction) -> None:
+        if interaction.deviceId:
+            self.devices.add(interaction.deviceId)
+        for product in interaction.products:
+            known = self.products.get(product.sku)
+            if known is None:
+                known = self.products[product.sku] = {"sku": product.sku, "name": None, "category": None}
+            if product.name is not None:
+                known["name"] = product.name
+            if product.category is not None:
+                known["category"] = product.category
 
     def needs_resolution(self) -> bool:
         return bool(self.identifier_records) or any(self.rows.values())
@@ -301,6 +317,7 @@ class Preparer:
         target = None
         if interaction.customer is not None:
             target = self.reference(batch, interaction.customer, self.default_region, "customer", warnings)
+        batch.name_products_and_device(interaction)
         _append_fingerprinted(
             batch.interactions,
             {
@@ -357,11 +374,13 @@ async def write_batch(database: Database, batch: Batch, model: MatchModel) -> No
     await database.in_write_transaction(work)
 
 
-async def write_interactions(database: Database, rows: list[dict[str, Any]]) -> None:
-    """Writes interactions in one transaction, without the resolution lock: they change no one's
-    identity, and their statements merge on unique keys, so another ingest writing the same
+async def write_interactions(database: Database, batch: Batch) -> None:
+    """Writes a batch's interactions in one transaction, without the resolution lock: they change
+    no one's identity, and their statements merge on unique keys, so another ingest writing the same
     interaction or record waits for this one, or this one for it, and either order ends the same."""
-    await database.in_write_transaction(lambda tx: store.write_interactions(tx, rows))
+    await database.in_write_transaction(
+        lambda tx: store.write_interactions(tx, batch.interactions, batch.devices, batch.products)
+    )
 
 
 def parse_json_line(text: bytes) -> ParsedLine:
@@ -538,7 +557,7 @@ async def ingest_parsed(
                 on_progress(reached)
             interactions = None
             if batch.interactions:
-                interactions = asyncio.create_task(write_interactions(database, batch.interactions))
+                interactions = asyncio.create_task(write_interactions(database, batch))
             reached = position
         if interactions is not None:
             await interactions

@@ -12,7 +12,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -59,28 +59,19 @@ async def write_rows(tx: AsyncManagedTransaction, name: str, rows: Sequence[Any]
         await run(tx, name, rows=list(rows))
 
 
-async def write_interactions(tx: AsyncManagedTransaction, rows: Sequence[Row]) -> None:
-    """Runs `upsert_interactions` for some rows, after merging the devices and products they name."""
-    if not rows:
-        return
-    devices = sorted({row["device"] for row in rows if row["device"] is not None})
-    products: dict[str, Row] = {}
-    for row in rows:
-        for product in row["products"]:
-            known = products.setdefault(
-                product["sku"], {"sku": product["sku"], "name": None, "category": None}
-            )
-            for name in ("name", "category"):
-                if product[name] is not None:
-                    known[name] = product[name]
+async def write_interactions(
+    tx: AsyncManagedTransaction, rows: Sequence[Row], devices: Collection[str], products: Mapping[str, Row]
+) -> None:
+    """Runs `upsert_interactions` for some rows, after merging the devices and products they name
+    (`products`: sku -> {sku, name, category}), in key order."""
     if devices or products:
         await run(
             tx,
             "merge_products_and_devices",
-            devices=devices,
+            devices=sorted(devices),
             products=[products[sku] for sku in sorted(products)],
         )
-    await run(tx, "upsert_interactions", rows=list(rows))
+    await write_rows(tx, "upsert_interactions", rows)
 
 
 async def dirty_record_keys(tx: AsyncManagedTransaction, limit: int) -> list[str]:
