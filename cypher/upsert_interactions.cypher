@@ -3,7 +3,8 @@
 // customer's record, device and products) is cleared and linked again in the same pass. An
 // interaction hangs off the source record that names its customer, not the customer, so it follows
 // merges and splits untouched; a record not known yet is created as a `pending` placeholder and the
-// interaction waits there for the profile.
+// interaction waits there for the profile. Its devices and products exist already
+// (`merge_products_and_devices`).
 // An issue an agent has moved on in Kith (`statusAt` set by care_update_issue) keeps the agent's
 // status and resolution when its source line is loaded again; the source's status is kept beside
 // them as `sourceStatus`.
@@ -42,14 +43,11 @@ CALL (i, row) {
   CREATE (r)-[:HAD]->(i)
 }
 CALL (i, row) {
-  WITH row.device AS device
-  WHERE device IS NOT NULL
-  MERGE (d:Device {id: device})
+  MATCH (d:Device {id: row.device})
   CREATE (i)-[:VIA]->(d)
 }
 CALL (i, row) {
   UNWIND row.products AS product
-  MERGE (p:Product {sku: product.sku})
-  SET p.name = coalesce(product.name, p.name), p.category = coalesce(product.category, p.category)
+  MATCH (p:Product {sku: product.sku})
   CREATE (i)-[:ABOUT {quantity: product.quantity, price: product.price}]->(p)
 }

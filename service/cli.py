@@ -117,7 +117,9 @@ def ingest_command(
     files: Annotated[
         list[Path], typer.Argument(help="JSON Lines (.jsonl) or CSV (.csv) files.", exists=True)
     ],
-    batch_size: Annotated[int, typer.Option(help="Lines per transaction.", min=1)] = BATCH_SIZE,
+    batch_size: Annotated[
+        int, typer.Option(help="Profile lines per batch (of interactions, 2.5 times as many).", min=1)
+    ] = BATCH_SIZE,
 ) -> None:
     """Loads and resolves files; rejected lines go to FILE.rejects.jsonl."""
     settings = get_settings()

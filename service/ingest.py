@@ -4,7 +4,9 @@ One code path serves `kith ingest FILE...` and the GraphQL `ingest` mutation: li
 leniently (`service.records`), normalised (`service.normalize`), written in batches with `UNWIND`
 and resolved in the same transaction, so when a batch commits its people are already customers
 and a dropped connection never leaves half a merge. Batches take the resolution lock first, so two
-ingests sharing identifiers end exactly as if they had run one after the other.
+ingests sharing identifiers end exactly as if they had run one after the other. Interactions change
+no one's identity: a batch's are written in a transaction of their own, without the lock, once its
+records are (see `ingest_parsed`).
 
 Example:
     async with Database(settings) as database:
@@ -17,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import hashlib
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -54,6 +57,15 @@ from service.resolution.model import MatchModel, stored_or_default
 from service.suppression import SuppressionList, identifier_entry, interaction_entry, record_entry
 
 BATCH_SIZE = 2000
+# An interaction costs a fraction of a profile to write and nothing to resolve: a batch of
+# interactions holds this many times as many lines, which halves its round trips and resolution
+# passes (2.5 times as many took a tenth less Python time; profiles were slower in bigger batches).
+INTERACTION_BATCH_FACTOR = 2.5
+# How long the thread preparing batches may keep the GIL from the event loop that feeds Neo4j. The
+# loop gives it up at every socket read and write, and at Python's default of 5 ms it spent longer
+# waiting to get it back than working: a quarter of bulk ingest's time. Lowered for the whole process,
+# once, as it costs little elsewhere.
+SWITCH_INTERVAL = 0.0005
 IDENTIFIER_SOURCE = "kith"
 
 
@@ -80,25 +92,54 @@ class IngestReport:
         self.interactions += other.interactions
 
 
-# The write statements of a batch, in the order they run: records before what links to them. Each
-# writes its rows with everything they link to in one pass, so a row is looked up once.
+# The record statements of a batch, in the order they run, before its interactions that link to
+# them. Each writes its rows with everything they link to in one pass, so a row is looked up once.
 WRITE_ORDER = (
     "upsert_identifier_records",
     "upsert_source_records",
-    "upsert_interactions",
 )
 
 
 @dataclass
 class Batch:
-    """Flat rows for each write statement, built from up to BATCH_SIZE accepted lines."""
+    """Flat rows for each write statement, built from up to BATCH_SIZE accepted lines.
+
+    `rows` (records) are written and resolved under the resolution lock; `interactions`
+    (`upsert_interactions` rows), which change no one's identity, in a transaction of their own that
+    needs no lock, once the records they may link to are written.
+    """
 
     rows: dict[str, list[Any]] = field(default_factory=lambda: {name: [] for name in WRITE_ORDER})
     identifier_records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    interactions: list[dict[str, Any]] = field(default_factory=list)
+    # What the interactions name, merged once per batch: device ids, and sku -> {sku, name, category}
+    # with the last name and category a line gives (the outcome of merging line by line).
+    devices: set[str] = field(default_factory=set)
+    products: dict[str, dict[str, Any]] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
 
     def __len__(self) -> int:
         return len(self.keys)
+
+    def full(self, batch_size: int) -> bool:
+        """Whether the batch holds `batch_size` lines, counting an interaction as a fraction of one."""
+        records = len(self.keys) - len(self.interactions)
+        return records + len(self.interactions) / INTERACTION_BATCH_FACTOR >= batch_size
+
+    def name_products_and_device(self, interaction: Interaction) -> None:
+        if interaction.deviceId:
+            self.devices.add(interaction.deviceId)
+        for product in interaction.products:
+            known = self.products.get(product.sku)
+            if known is None:
+                known = self.products[product.sku] = {"sku": product.sku, "name": None, "category": None}
+            if product.name is not None:
+                known["name"] = product.name
+            if product.category is not None:
+                known["category"] = product.category
+
+    def needs_resolution(self) -> bool:
+        return bool(self.identifier_records) or any(self.rows.values())
 
     def seeds(self) -> list[str]:
         """The records identity resolution must look at after this batch."""
@@ -267,7 +308,7 @@ class Preparer:
 
     def add_interaction(self, batch: Batch, parsed: ParsedLine, interaction: Interaction) -> int:
         warnings = list(parsed.warnings)
-        key, rows = interaction.key, batch.rows
+        key = interaction.key
         if interaction_entry(key) in self.suppression or (
             interaction.customer is not None
             and self.names_forgotten_person(interaction.customer, self.default_region)
@@ -276,8 +317,9 @@ class Preparer:
         target = None
         if interaction.customer is not None:
             target = self.reference(batch, interaction.customer, self.default_region, "customer", warnings)
+        batch.name_products_and_device(interaction)
         _append_fingerprinted(
-            rows["upsert_interactions"],
+            batch.interactions,
             {
                 "key": key,
                 "props": {
@@ -318,7 +360,8 @@ class Preparer:
 
 
 async def write_batch(database: Database, batch: Batch, model: MatchModel) -> None:
-    """Writes and resolves one batch in a single transaction: all of it lands, or none of it."""
+    """Writes and resolves the records of one batch in a single transaction: all of them land, or
+    none of them. The batch's interactions are left to `write_interactions`."""
     batch.rows["upsert_identifier_records"] = list(batch.identifier_records.values())
     seeds = batch.seeds()
 
@@ -329,6 +372,15 @@ async def write_batch(database: Database, batch: Batch, model: MatchModel) -> No
         await resolve_keys(tx, seeds, model)
 
     await database.in_write_transaction(work)
+
+
+async def write_interactions(database: Database, batch: Batch) -> None:
+    """Writes a batch's interactions in one transaction, without the resolution lock: they change
+    no one's identity, and their statements merge on unique keys, so another ingest writing the same
+    interaction or record waits for this one, or this one for it, and either order ends the same."""
+    await database.in_write_transaction(
+        lambda tx: store.write_interactions(tx, batch.interactions, batch.devices, batch.products)
+    )
 
 
 def parse_json_line(text: bytes) -> ParsedLine:
@@ -452,7 +504,7 @@ def _batches(
             report.profiles += 1
         else:
             report.interactions += 1
-        if len(batch) >= batch_size:
+        if batch.full(batch_size):
             yield batch, position
             batch = Batch()
     yield batch, position
@@ -482,20 +534,39 @@ async def ingest_parsed(
         suppression = await suppression_list(database, settings)
     preparer = Preparer(settings.kith_default_region, suppression)
     batches = _batches(lines, preparer, report, batch_size)
+    sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
     # The next batch is read and normalised in a thread while this one is written and resolved:
     # the thread runs while this one waits on Neo4j, so Python's and the server's work overlap.
     # Only one `next` is ever in flight, and `report` is read only once the batches run out.
     upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
+    # A batch's interactions are written after its records (they may link to its thin records), in
+    # a transaction of their own that Neo4j works on while the next batch is prepared and resolved.
+    # One at a time, so each line's versions land in order and two never wait on each other's
+    # locks (popular products, say).
+    interactions: asyncio.Task[None] | None = None
+    reached = 0
     try:
         while (item := await upcoming) is not None:
             batch, position = item
             upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
-            if len(batch):
+            if batch.needs_resolution():
                 await write_batch(database, batch, model)
-            if on_progress is not None:
-                on_progress(position)
+            if interactions is not None:
+                await interactions
+            if on_progress is not None and reached:
+                on_progress(reached)
+            interactions = None
+            if batch.interactions:
+                interactions = asyncio.create_task(write_interactions(database, batch))
+            reached = position
+        if interactions is not None:
+            await interactions
+        if on_progress is not None:
+            on_progress(reached)
     finally:
         upcoming.cancel()
+        if interactions is not None:
+            interactions.cancel()
     return report
 
 

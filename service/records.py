@@ -216,19 +216,27 @@ def parse_line(obj: Any) -> ParsedLine:
         if not isinstance(value, str) or not value.strip():
             raise Rejected(f"missing {required}")
 
-    warnings: list[str] = []
-    fields: dict[str, Any] = {"source": str(obj["source"]).strip(), "sourceId": str(obj["sourceId"]).strip()}
-    for name, adapter in _ADAPTERS[model].items():
-        if name in fields or name == "type" or name not in obj or obj[name] is None:
+    given: dict[str, Any] = {"source": str(obj["source"]).strip(), "sourceId": str(obj["sourceId"]).strip()}
+    adapters = _ADAPTERS[model]
+    for name in adapters:
+        if name in given or name == "type" or obj.get(name) is None:
             continue
         value = obj[name]
-        if name in _UPPER_FIELDS and isinstance(value, str):
-            value = value.strip().upper()
+        given[name] = value.strip().upper() if name in _UPPER_FIELDS and isinstance(value, str) else value
+    try:
+        # Most lines are sound: validated whole, once, the record is the one field-by-field
+        # validation builds, at a third of the cost (which was most of preparing an interaction).
+        return ParsedLine(record=model.model_validate(given), raw=obj)
+    except ValidationError:
+        pass
+    warnings: list[str] = []
+    fields: dict[str, Any] = {}
+    for name, value in given.items():
         if name in _LIST_FIELDS:
-            fields[name] = tuple(_clean_list(name, value, adapter, warnings))
+            fields[name] = tuple(_clean_list(name, value, adapters[name], warnings))
             continue
         try:
-            fields[name] = adapter.validate_python(value)
+            fields[name] = adapters[name].validate_python(value)
         except ValidationError as error:
             warnings.append(_field_error(name, error))
     return ParsedLine(record=model(**fields), warnings=tuple(warnings), raw=obj)

@@ -116,6 +116,58 @@ async def test_a_line_loaded_again_unchanged_leaves_its_record_alone_and_a_chang
     assert await customer_of(database, "webshop:W-9") == await customer_of(database, "crm:C-1001")
 
 
+async def test_a_product_named_by_several_lines_of_a_batch_keeps_the_last_name_given(
+    database: Database, settings: Settings
+) -> None:
+    # Products are merged once per batch: the outcome must still be that of merging line by line.
+    named = [
+        {**COMPLAINT, "sourceId": f"T-{n}", "products": [{"sku": "P-100", **product}]}
+        for n, product in enumerate(
+            [{"name": "Paper", "category": "office"}, {"name": "Lined paper"}, {"category": None}]
+        )
+    ]
+    await ingest_objects(database, named, settings, MatchModel())
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (p:Product {sku: 'P-100'})<-[:ABOUT]-(i:Interaction) "
+        "RETURN p.name AS name, p.category AS category, count(i) AS lines"
+    )
+    assert [record.values() for record in records] == [["Lined paper", "office", 3]]
+
+
+async def test_versions_of_an_interaction_in_batches_written_at_once_land_in_file_order(
+    database: Database, settings: Settings, tmp_path: Path
+) -> None:
+    # Batches of 3 interactions: a batch's interactions are written while the next is prepared and
+    # its thin records resolved; the later version of a line must still be the one that stays.
+    login = {
+        **COMPLAINT,
+        "sourceId": "L-1",
+        "customer": {"identifier": {"kind": "EMAIL", "value": "m@x.com"}},
+    }
+    lines = [
+        {**COMPLAINT, "status": "OPEN"},
+        *[{**login, "sourceId": f"L-{n}"} for n in range(5)],
+        {**COMPLAINT, "status": "RESOLVED"},
+        {**login, "sourceId": "L-9"},
+    ]
+    path = write_lines(tmp_path / "versions.jsonl", lines)
+    report = await ingest_file(database, path, settings, MatchModel(), batch_size=1)
+    assert report.accepted == len(lines)
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (i:Interaction) OPTIONAL MATCH (r:SourceRecord)-[:HAD]->(i) "
+        "RETURN i.key AS key, i.status AS status, r.thin AS thin ORDER BY key"
+    )
+    assert [(r["key"], r["status"], r["thin"]) for r in records] == [
+        ("callcentre:L-0", "OPEN", True),
+        ("callcentre:L-1", "OPEN", True),
+        ("callcentre:L-2", "OPEN", True),
+        ("callcentre:L-3", "OPEN", True),
+        ("callcentre:L-4", "OPEN", True),
+        ("callcentre:L-9", "OPEN", True),
+        ("callcentre:T-77", "RESOLVED", None),
+    ]
+
+
 async def test_an_interaction_waits_for_its_customer_and_attaches_when_they_arrive(
     database: Database, settings: Settings
 ) -> None:
