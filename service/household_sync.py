@@ -191,7 +191,11 @@ class _Neighbourhood:
         candidates: set[str] = set()
         for area, wanted in places.items():
             for address, ids in self.addresses[area].items():
-                if any(_related(place_of(address), place) for place in wanted):
+                # A home always names a building (`home_of`), and its customers are listed under
+                # that address too: those seen at the area alone (a till's postcode) are not read,
+                # which in a busy postcode was a hundred customers' facts for every arrival.
+                seen = place_of(address)
+                if seen.building and any(_related(seen, place) for place in wanted):
                     candidates.update(ids)
         await self.fetch(candidates | set(prefetch))
         same: set[str] = set()

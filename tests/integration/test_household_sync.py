@@ -11,7 +11,12 @@ from neo4j import AsyncManagedTransaction
 from service.config import Settings
 from service.demo import generate
 from service.graph.database import Database
-from service.household_sync import household_context, rebuild_households, update_households
+from service.household_sync import (
+    _Neighbourhood,
+    household_context,
+    rebuild_households,
+    update_households,
+)
 from service.ingest import ingest_objects
 from service.resolution.model import MatchModel
 from tests.integration.graph_helpers import customer_of
@@ -405,6 +410,31 @@ async def test_households_updated_batch_by_batch_equal_a_full_rebuild(
     assert sum(len(members) > 1 for members in incremental.values()) >= 10
     assert await rebuild_households(database) == len(incremental)
     assert await households(database) == incremental  # the same groups, and every id kept
+
+
+async def test_deciding_a_home_reads_nobody_seen_only_at_its_postcode(
+    database: Database, settings: Settings
+) -> None:
+    """Till shoppers who gave only the postcode live somewhere unknown: a home in that postcode is
+    decided without reading them (in a busy postcode they were a hundred customers an arrival)."""
+    postcode_only = {"postcode": OAK_RD["postcode"], "country": "GB"}
+    shoppers = [
+        person("store", f"T{n}", given, family, address=postcode_only)
+        for n, (given, family) in enumerate([("Cy", "Vane"), ("Dee", "Holt"), ("Eli", "Marr")])
+    ]
+    await load(database, settings, [person("crm", "70", "Ann", "Lee", address=OAK_RD), *shoppers])
+    await load(
+        database, settings, [person("webshop", "W71", "Bo", "Lee", address={**OAK_RD, "line1": "7 oak rd"})]
+    )
+    assert await grouping(database) == {frozenset({"crm:70", "webshop:W71"})}
+    customers = await record_customers(database)
+
+    async def read(tx: AsyncManagedTransaction) -> set[str]:
+        neighbourhood = _Neighbourhood(tx)
+        await neighbourhood.close([customers["webshop:W71"]])
+        return set(neighbourhood.facts)
+
+    assert await database.in_read_transaction(read) == {customers["crm:70"], customers["webshop:W71"]}
 
 
 async def test_family_ties_place_people_through_relatives_placed_by_evidence_in_any_order(
