@@ -63,8 +63,8 @@ BATCH_SIZE = 2000
 INTERACTION_BATCH_FACTOR = 2.5
 # How long the thread preparing batches may keep the GIL from the event loop that feeds Neo4j. The
 # loop gives it up at every socket read and write, and at Python's default of 5 ms it spent longer
-# waiting to get it back than working: a quarter of bulk ingest's time. Lowered for the whole process,
-# once, as it costs little elsewhere.
+# waiting to get it back than working: a quarter of bulk ingest's time. Lowered for the whole process
+# (by the first ingest; later ones find it lowered), as it costs little elsewhere.
 SWITCH_INTERVAL = 0.0005
 IDENTIFIER_SOURCE = "kith"
 
@@ -102,7 +102,7 @@ WRITE_ORDER = (
 
 @dataclass
 class Batch:
-    """Flat rows for each write statement, built from up to BATCH_SIZE accepted lines.
+    """Flat rows for each write statement, built from accepted lines until `full`.
 
     `rows` (records) are written and resolved under the resolution lock; `interactions`
     (`upsert_interactions` rows), which change no one's identity, in a transaction of their own that
@@ -117,9 +117,6 @@ class Batch:
     devices: set[str] = field(default_factory=set)
     products: dict[str, dict[str, Any]] = field(default_factory=dict)
     keys: set[str] = field(default_factory=set)
-
-    def __len__(self) -> int:
-        return len(self.keys)
 
     def full(self, batch_size: int) -> bool:
         """Whether the batch holds `batch_size` lines, counting an interaction as a fraction of one."""
