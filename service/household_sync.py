@@ -23,7 +23,7 @@ Example:
 from __future__ import annotations
 
 import secrets
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
@@ -34,6 +34,7 @@ from service.graph import store
 from service.graph.database import Database
 from service.graph.values import plain
 from service.households import (
+    MAX_ADDRESS_MEMBERS,
     MAX_EVIDENCE_HOLDERS,
     RELATIVE_KINDS,
     Home,
@@ -115,8 +116,12 @@ def _related(one: Place, other: Place) -> bool:
 class _Neighbourhood:
     """The customers whose households must be decided together with some seeds.
 
-    Closed under: a live customer's current household co-members, everyone sharing evidence or a
-    family tie with them, and everyone whose current home is or overlaps theirs. Merged-away ids
+    Closed under: a live customer's current household co-members, everyone whose current home is or
+    overlaps theirs, and the customers sharing evidence or a family tie with them that `decide` could
+    use. It uses such a link only when one end is unplaced: a link between two placed customers
+    never moves either. So the links of a customer who is surely placed (`_surely_placed`) lead only
+    to those who may not be, and a chain of families sharing an email across town (once 570
+    customers in 200 postcodes, 25 rounds for one arrival) stops at the first home. Merged-away ids
     (named, or merged into a member and still holding a membership) are `retired`: they lose their
     membership and lead to their survivor.
     """
@@ -126,6 +131,8 @@ class _Neighbourhood:
     addresses: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # area -> address -> ids
     members: set[str] = field(default_factory=set)
     retired: set[str] = field(default_factory=set)
+    # Surely placed customers linked to a surely placed member: their households do not change with it.
+    outside: set[str] = field(default_factory=set)
 
     async def fetch(self, ids: Iterable[str]) -> None:
         missing = sorted(set(ids) - set(self.facts))
@@ -151,13 +158,44 @@ class _Neighbourhood:
             area = place_of(row["address"]).area
             self.addresses.setdefault(area, {})[row["address"]] = row["customers"]
 
+    def _seen_at_home(self, place: Place) -> Iterator[str]:
+        """Who was seen at an address of `place`'s area (read by `residents`) that could be that home.
+        A home always names a building (`home_of`), and its customers are listed under that address
+        too: those seen at the area alone (a till's postcode) are left out, which in a busy postcode
+        was a hundred customers' facts for every arrival."""
+        for address, ids in self.addresses[place.area].items():
+            seen = place_of(address)
+            if seen.building and _related(seen, place):
+                yield from ids
+
+    def _surely_placed(self, customer: str) -> bool:
+        """Whether `decide` places this live customer at a home, whoever else is in the neighbourhood.
+
+        A home holding more than MAX_ADDRESS_MEMBERS customers unplaces all of them, so it takes no
+        more than that seen at addresses that could be the same home (an upper bound of those living
+        there). Needs the facts and the home's area read.
+        """
+        place = self.facts[customer].home.place
+        if place is None:
+            return False
+        return len(set(self._seen_at_home(place))) <= MAX_ADDRESS_MEMBERS
+
+    def _home_areas(self, customers: Iterable[str]) -> set[str]:
+        homes = (self.facts[c].home.place for c in customers if c in self.facts)
+        return {place.area for place in homes if place is not None}
+
     async def close(self, seeds: Iterable[str]) -> None:
-        frontier = set(seeds)
-        while frontier:
-            await self.fetch(frontier)
+        frontier, boundary = set(seeds), set[str]()
+        while frontier or boundary:
+            await self.fetch(frontier | boundary)
+            # One read of the areas: the homes of the customers joining now, and of those whose
+            # joining depends on how full their home is.
+            await self.residents(self._home_areas(frontier - self.members | boundary))
+            reached = {c for c in boundary if c in self.facts and not self._surely_placed(c)}
+            self.outside |= boundary - reached
             joined: list[_Facts] = []
             follow: set[str] = set()
-            for customer in sorted(frontier):
+            for customer in sorted(frontier | reached):
                 found = self.facts.get(customer)
                 if found is None:
                     continue
@@ -169,13 +207,15 @@ class _Neighbourhood:
                 elif customer not in self.members:
                     self.members.add(customer)
                     joined.append(found)
+            linked: set[str] = set()
             for found in joined:
                 follow.update(found.co_members)
-                follow.update(found.neighbours)
                 follow.update(found.merged_members)
-                follow.update(found.resident.relatives)
-            follow.update(await self._same_homes(joined, prefetch=follow))
+                links = found.neighbours | found.resident.relatives
+                (linked if self._surely_placed(found.id) else follow).update(links)
+            follow.update(await self._same_homes(joined, prefetch=follow | linked))
             frontier = follow - self.members - self.retired
+            boundary = linked - frontier - self.members - self.retired - self.outside
 
     async def _same_homes(self, joined: Sequence[_Facts], prefetch: Iterable[str]) -> set[str]:
         """Customers whose current home is, or overlaps, the home of one of `joined`.
@@ -188,15 +228,12 @@ class _Neighbourhood:
             if found.home.place is not None:
                 places.setdefault(found.home.place.area, []).append(found.home.place)
         await self.residents(places)
-        candidates: set[str] = set()
-        for area, wanted in places.items():
-            for address, ids in self.addresses[area].items():
-                # A home always names a building (`home_of`), and its customers are listed under
-                # that address too: those seen at the area alone (a till's postcode) are not read,
-                # which in a busy postcode was a hundred customers' facts for every arrival.
-                seen = place_of(address)
-                if seen.building and any(_related(seen, place) for place in wanted):
-                    candidates.update(ids)
+        candidates = {
+            resident
+            for wanted in places.values()
+            for place in wanted
+            for resident in self._seen_at_home(place)
+        }
         await self.fetch(candidates | set(prefetch))
         same: set[str] = set()
         for customer in candidates:

@@ -17,6 +17,7 @@ from service.household_sync import (
     rebuild_households,
     update_households,
 )
+from service.households import MAX_ADDRESS_MEMBERS, decide
 from service.ingest import ingest_objects
 from service.resolution.model import MatchModel
 from tests.integration.graph_helpers import customer_of
@@ -78,6 +79,32 @@ async def households(database: Database) -> dict[str, frozenset[str]]:
 
 async def grouping(database: Database) -> set[frozenset[str]]:
     return set((await households(database)).values())
+
+
+async def decided_whole(database: Database) -> set[frozenset[str]]:
+    """The households `decide` finds over every live customer at once, as sets of customer ids: what
+    the closure of an incremental pass must reproduce, whatever it leaves out."""
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (c:Customer) WHERE c.mergedInto IS NULL RETURN c.id AS id"
+    )
+
+    async def read(tx: AsyncManagedTransaction) -> set[frozenset[str]]:
+        neighbourhood = _Neighbourhood(tx)
+        await neighbourhood.fetch(record["id"] for record in records)
+        return {
+            frozenset(group.members)
+            for group in decide([found.resident for found in neighbourhood.facts.values()])
+        }
+
+    return await database.in_read_transaction(read)
+
+
+async def written(database: Database) -> set[frozenset[str]]:
+    """The households in the graph, as sets of customer ids."""
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (c:Customer)-[:MEMBER_OF]->(h:Household) RETURN h.id AS id, collect(c.id) AS members"
+    )
+    return {frozenset(record["members"]) for record in records}
 
 
 async def household_of(database: Database, record_key: str) -> str | None:
@@ -408,6 +435,7 @@ async def test_households_updated_batch_by_batch_equal_a_full_rebuild(
         await load(database, settings, profiles[start : start + 37])
     incremental = await households(database)
     assert sum(len(members) > 1 for members in incremental.values()) >= 10
+    assert await written(database) == await decided_whole(database)
     assert await rebuild_households(database) == len(incremental)
     assert await households(database) == incremental  # the same groups, and every id kept
 
@@ -473,3 +501,57 @@ async def test_family_ties_place_people_through_relatives_placed_by_evidence_in_
     incremental = await households(database)
     assert await rebuild_households(database) == 2
     assert await households(database) == incremental
+
+
+async def test_links_between_homes_are_not_followed_past_the_first_home(
+    database: Database, settings: Settings
+) -> None:
+    """Families sharing an email across town once chained 570 customers into one arrival's pass. A
+    link between two placed customers moves neither, so the pass stops at the first home, unless
+    that home is too full to be one (then its customers may be unplaced, and their links count)."""
+    ann = person(
+        "crm",
+        "80",
+        "Ann",
+        "Abbot",
+        address=OAK_RD,
+        identifiers=[email("ann.ben@example.com"), phone("+61 412 555 083")],
+    )
+    dot = person("app", "A83", "Dot", "Abbot", identifiers=[phone("+61 412 555 083")])
+    ben = person(
+        "crm",
+        "81",
+        "Ben",
+        "Bligh",
+        address=ELM_RD,
+        identifiers=[email("ann.ben@example.com"), email("ben.cal@example.com")],
+    )
+    cal = person("crm", "82", "Cal", "Croft", address=ASH_RD, identifiers=[email("ben.cal@example.com")])
+    await load(database, settings, [ben, cal, dot, ann])  # fmt: skip
+    customers = await record_customers(database)
+
+    async def close(tx: AsyncManagedTransaction) -> _Neighbourhood:
+        neighbourhood = _Neighbourhood(tx)
+        await neighbourhood.close([customers["crm:80"]])
+        return neighbourhood
+
+    around_ann = await database.in_read_transaction(close)
+    # Dot, with no address, may join Ann's home and is followed; Ben, at a home of his own, is not,
+    # and Cal is not even read.
+    assert around_ann.members == {customers["crm:80"], customers["app:A83"]}
+    assert around_ann.outside == {customers["crm:81"]}
+    assert customers["crm:82"] not in around_ann.facts
+    assert await written(database) == await decided_whole(database)
+
+    crowd = [
+        person("store", f"S9{n}", given, "Dunn", address=ELM_RD)
+        for n, given in enumerate(
+            ["Ed", "Flo", "Gus", "Hal", "Ida", "Jo", "Kit", "Lou", "Max", "Una", "Oda", "Pip"]
+        )
+    ]
+    await load(database, settings, crowd)  # Elm Road now holds 13: no household from the address
+    customers = await record_customers(database)
+    around_ann = await database.in_read_transaction(close)
+    assert {customers["crm:81"], customers["crm:82"], customers["store:S90"]} <= around_ann.members
+    assert len({customers[p["source"] + ":" + p["sourceId"]] for p in [ben, *crowd]}) > MAX_ADDRESS_MEMBERS
+    assert await written(database) == await decided_whole(database)
