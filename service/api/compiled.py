@@ -233,6 +233,23 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
         COMPILED.inc()
         return self.build_response(data)
 
+    async def compiled_data(self) -> dict[str, Any] | None:
+        """The operation's data from its plan, or None when it has no plan or running it failed; then
+        nothing is counted, and the request goes the full way (`service.api.lean`), which counts how
+        it ran."""
+        plan = self._plan()
+        if plan is None:
+            return None
+        run = _Run(self)
+        try:
+            data = run.selection(plan, self.root_value, None)
+            await run.settle()
+        except Exception:  # any error: graphql-core reports it on the full way
+            run.close()
+            return None
+        COMPILED.inc()
+        return data
+
     def _plan(self) -> Selection | None:
         operation = self.operation
         if (
@@ -470,12 +487,16 @@ class _Run:
                     raise value
                 item.into[item.key] = self.complete(item.output, value, item.path)
 
-    def discarded(self, rerun: Callable[[], T]) -> T:
-        """Runs the operation again through graphql-core, once awaitables never awaited are closed (a
-        coroutine dropped unawaited warns; a loader's future is the same one the rerun gets)."""
+    def close(self) -> None:
+        """Closes the awaitables never awaited (a coroutine dropped unawaited warns; a loader's future
+        is the same one a rerun gets)."""
         for item in self.pending:
             if iscoroutine(item.awaitable):
                 item.awaitable.close()
         self.pending = []
+
+    def discarded(self, rerun: Callable[[], T]) -> T:
+        """Runs the operation again through graphql-core, once this run is closed."""
+        self.close()
         RERUN.inc()
         return rerun()
