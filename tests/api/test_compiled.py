@@ -244,3 +244,25 @@ def test_a_null_in_a_non_null_place_or_a_value_its_type_refuses_hands_over_to_gr
         run.complete(Output(non_null=True, item=Output(non_null=True)), {"not": "a list"}, None)
     with pytest.raises(GraphQLError):
         run.complete(Output(non_null=True, leaf=GraphQLInt), "seven", None)
+
+
+def test_resolvers_taking_info_or_plain_arguments_are_called_without_strawberry_s_wrapper() -> None:
+    """Their arguments pass as graphql-core coerced them (scalars, enums); lists and inputs, which
+    strawberry converts, keep its wrapper."""
+    from service.api.schema import schema
+
+    graphql_schema = schema._schema
+
+    def direct(type_name: str, field_name: str) -> compiled.Direct | None:
+        definition = graphql_schema.get_type(type_name).fields[field_name]  # type: ignore[union-attr]
+        backref = definition.extensions[compiled.GraphQLCoreConverter.DEFINITION_BACKREF]
+        return compiled._direct(backref, graphql_schema)
+
+    customer, interactions = direct("Query", "customer"), direct("Customer", "interactions")
+    assert customer is not None and customer.info == "info" and not customer.method
+    assert customer.names == (("id", "id"),)
+    assert interactions is not None and interactions.method
+    assert dict(interactions.names) == {"first": "first", "after": "after", "channel": "channel"}
+    contact = direct("Customer", "canContact")
+    assert contact is not None and contact.info is None
+    assert direct("Mutation", "ingest") is None  # lists of inputs: converted by strawberry
