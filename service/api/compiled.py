@@ -7,8 +7,9 @@ dispatch on the field's type, strawberry's resolver wrapper): with the row in me
 from a plan. Clients send the same few documents again and again, so each (operation, values of its
 @skip/@include variables) is turned once into a plan: per field its response key, how to get its
 value (a plain attribute read where strawberry would only `getattr`; the resolver function itself
-where it takes the source alone; otherwise strawberry's resolver with graphql-core's `info` and
-arguments) and how to complete it (String and ID text as it is, leaf coercion, list, sub-plan).
+where it takes the source alone, or `Info` and arguments strawberry would hand on unconverted;
+otherwise strawberry's resolver with graphql-core's `info` and arguments) and how to complete it
+(String and ID text as it is, leaf coercion, list, sub-plan).
 
 Only the happy path is compiled. When a resolver raises or returns an exception, a non-null field
 comes out null, a value is not what its type expects, or anything else would make graphql-core
@@ -408,7 +409,8 @@ class Direct:
     `get_arguments`, for arguments it hands on as graphql-core coerced them).
 
     Through the wrapper (argument conversion, `Info`, the extension chain, a partial per call) a
-    call cost 8 us; a 360 makes five to ten of them."""
+    call cost some 6 us; a 360 makes five to ten of them: executing it with the row in hand took
+    188-191 us of CPU this way, 217-223 us through the wrapper."""
 
     function: Callable[..., Any]
     field: StrawberryField
