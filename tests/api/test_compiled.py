@@ -109,6 +109,13 @@ def corpus() -> dict[str, str]:
     }
 
 
+def variables_for(query: str, ids: dict[str, Any]) -> dict[str, Any]:
+    """The corpus' variables the query declares; `ids` (the customers' and household's, or any other
+    variable) override them."""
+    given = {"id": ids["a"], **VARIABLES, **ids}
+    return {name: value for name, value in given.items() if f"${name}" in query}
+
+
 def executions() -> dict[str, float]:
     return {
         sample.labels["path"]: sample.value
@@ -121,8 +128,7 @@ def executions() -> dict[str, float]:
 def ask(client: TestClient, query: str, role: str, ids: dict[str, Any], compile_: bool) -> dict[str, Any]:
     """The response to the query, served as usual or (`compile_=False`) by graphql-core alone; `ids`
     (the customers' and household's, or any other variable) override the corpus' variables."""
-    given = {"id": ids["a"], **VARIABLES, **ids}
-    variables = {name: value for name, value in given.items() if f"${name}" in query}
+    variables = variables_for(query, ids)
     if not compile_:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(compiled.CompilingExecutor, "_plan", lambda self: None)

@@ -21,7 +21,7 @@ from service.api import lean
 from service.api.schema import MAX_DEPTH
 from tests.api.http import bearer
 from tests.api.test_access import KEYS, world  # noqa: F401 - `world` is the graph
-from tests.api.test_compiled import VARIABLES, corpus
+from tests.api.test_compiled import corpus, variables_for
 
 REQUEST_ID = {"X-Request-ID": "same-for-both"}
 
@@ -54,11 +54,6 @@ def served(client: TestClient, view: str | None = None, **request: Any) -> httpx
     assert response.headers.raw == expected.headers.raw
     assert response.content == expected.content
     return response
-
-
-def variables_for(query: str, ids: dict[str, str]) -> dict[str, Any]:
-    given = {"id": ids["a"], **VARIABLES, **ids}
-    return {name: value for name, value in given.items() if f"${name}" in query}
 
 
 @pytest.mark.parametrize("role", list(KEYS))
@@ -212,3 +207,19 @@ def test_a_body_in_several_parts_is_read_whole_and_handed_on_as_it_came() -> Non
     body, replayed = asyncio.run(read())
     assert body == b'{"query": "{ a }"}'
     assert replayed == parts
+
+
+def test_a_failure_of_the_lean_path_itself_leaves_the_request_to_strawberry(
+    world: tuple[TestClient, dict[str, str]],  # noqa: F811 - the fixture imported above
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    client, _ = world
+    post(client, json={"query": LOOKUP})
+
+    def broken(body: bytes) -> None:
+        raise RuntimeError("the lean path is broken")
+
+    monkeypatch.setattr(lean, "_request", broken)
+    before = counted("kith_graphql_views_total", view="strawberry")
+    assert post(client, json={"query": LOOKUP}).json() == {"data": {"household": None}}
+    assert counted("kith_graphql_views_total", view="strawberry") == before + 1
