@@ -204,7 +204,11 @@ def test_a_body_in_several_parts_is_read_whole_and_handed_on_as_it_came() -> Non
         body, replay = await lean.read_body(receive)
         return body, [await replay() for _ in parts]
 
-    body, replayed = asyncio.run(read())
+    loop = asyncio.new_event_loop()  # not `asyncio.run`: it would leave the thread without a loop
+    try:
+        body, replayed = loop.run_until_complete(read())
+    finally:
+        loop.close()
     assert body == b'{"query": "{ a }"}'
     assert replayed == parts
 
