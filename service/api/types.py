@@ -253,10 +253,16 @@ class IssueUpdate:
         )
 
 
+def _edge_cursor(self: InteractionEdge) -> str:
+    return encode_cursor(self.key)
+
+
 @strawberry.type
 class InteractionEdge:
-    cursor: str
+    # made when asked: the 360 reads a page of edges without their cursors (2 us each)
+    cursor: str = strawberry.field(resolver=_edge_cursor)
     node: Interaction
+    key: strawberry.Private[str]
 
 
 @strawberry.type
