@@ -83,7 +83,8 @@ def json_body(scope: Scope) -> bool:
         return False
     for name, value in scope["headers"]:
         if name.lower() == b"content-type":
-            media_type: bytes = value.split(b";", 1)[0].strip().lower()
+            # as written: strawberry's view compares the media type without folding its case
+            media_type: bytes = value.split(b";", 1)[0].strip()
             return media_type == b"application/json"
     return False
 

@@ -82,6 +82,10 @@ FALLBACKS: dict[str, dict[str, Any]] = {
         "content": orjson.dumps({"query": LOOKUP}),
         "headers": {"Content-Type": "text/plain"},
     },
+    "a content type in capitals": {
+        "content": orjson.dumps({"query": LOOKUP}),
+        "headers": {"Content-Type": "Application/JSON"},
+    },
     "JSON the json module reads alone": {
         "content": b'{"query": "%s", "n": NaN}' % LOOKUP.encode(),
         "headers": JSON,
