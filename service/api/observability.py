@@ -85,11 +85,16 @@ class OperationMetrics(SchemaExtension):
         started = time.perf_counter()
         yield
         context = self.execution_context
-        name = context.operation_name or "anonymous"
         result = context.result
-        outcome = "error" if result is None or result.errors else "ok"
-        GRAPHQL_SECONDS.labels(name).observe(time.perf_counter() - started)
-        GRAPHQL_REQUESTS.labels(name, outcome).inc()
+        ok = result is not None and not result.errors
+        record_operation(context.operation_name, time.perf_counter() - started, ok)
+
+
+def record_operation(name: str | None, seconds: float, ok: bool) -> None:
+    """One operation answered, under its name (`anonymous` when it has none)."""
+    label = name or "anonymous"
+    GRAPHQL_SECONDS.labels(label).observe(seconds)
+    GRAPHQL_REQUESTS.labels(label, "ok" if ok else "error").inc()
 
 
 class RequestLogMiddleware:

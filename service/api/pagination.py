@@ -43,9 +43,7 @@ def _after(cursor: str | None) -> str | None:
 
 def _edges(context: Context, rows: list[dict[str, Any]]) -> list[InteractionEdge]:
     return [
-        InteractionEdge(
-            cursor=encode_cursor(str(row["key"])), node=Interaction.from_row(context.access.interaction(row))
-        )
+        InteractionEdge(node=Interaction.from_row(context.access.interaction(row)), key=str(row["key"]))
         for row in rows
     ]
 
@@ -86,7 +84,9 @@ def _connection(
     return InteractionConnection(
         total_count=total,
         edges=edges,
-        page_info=PageInfo(has_next_page=has_next, end_cursor=edges[-1].cursor if edges else None),
+        page_info=PageInfo(
+            has_next_page=has_next, end_cursor=encode_cursor(edges[-1].key) if edges else None
+        ),
     )
 
 

@@ -18,6 +18,7 @@ from strawberry.scalars import JSON
 
 from service.api import care, privacy, resolvers
 from service.api.compiled import WRITES, CompilingExecutor
+from service.api.lean import KnownDocuments
 from service.api.observability import OperationMetrics
 from service.api.types import (
     Action,
@@ -114,7 +115,8 @@ def build_schema(introspection: bool = True) -> strawberry.Schema:
     if not introspection:
         limits.append(DisableIntrospection)
     # The caches come after the limits: they parse and validate with the options and rules those set.
-    extensions = [*limits, ParserCache, TextValidationCache, OperationMetrics]
+    # KnownDocuments notes a text once it passed them all, for the lean path (`service.api.lean`).
+    extensions = [*limits, ParserCache, TextValidationCache, OperationMetrics, KnownDocuments]
     return strawberry.Schema(
         query=Query, mutation=Mutation, extensions=extensions, execution_context_class=CompilingExecutor
     )

@@ -109,6 +109,13 @@ def corpus() -> dict[str, str]:
     }
 
 
+def variables_for(query: str, ids: dict[str, Any]) -> dict[str, Any]:
+    """The corpus' variables the query declares; `ids` (the customers' and household's, or any other
+    variable) override them."""
+    given = {"id": ids["a"], **VARIABLES, **ids}
+    return {name: value for name, value in given.items() if f"${name}" in query}
+
+
 def executions() -> dict[str, float]:
     return {
         sample.labels["path"]: sample.value
@@ -121,8 +128,7 @@ def executions() -> dict[str, float]:
 def ask(client: TestClient, query: str, role: str, ids: dict[str, Any], compile_: bool) -> dict[str, Any]:
     """The response to the query, served as usual or (`compile_=False`) by graphql-core alone; `ids`
     (the customers' and household's, or any other variable) override the corpus' variables."""
-    given = {"id": ids["a"], **VARIABLES, **ids}
-    variables = {name: value for name, value in given.items() if f"${name}" in query}
+    variables = variables_for(query, ids)
     if not compile_:
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(compiled.CompilingExecutor, "_plan", lambda self: None)
@@ -244,3 +250,25 @@ def test_a_null_in_a_non_null_place_or_a_value_its_type_refuses_hands_over_to_gr
         run.complete(Output(non_null=True, item=Output(non_null=True)), {"not": "a list"}, None)
     with pytest.raises(GraphQLError):
         run.complete(Output(non_null=True, leaf=GraphQLInt), "seven", None)
+
+
+def test_resolvers_taking_info_or_plain_arguments_are_called_without_strawberry_s_wrapper() -> None:
+    """Their arguments pass as graphql-core coerced them (scalars, enums); lists and inputs, which
+    strawberry converts, keep its wrapper."""
+    from service.api.schema import schema
+
+    graphql_schema = schema._schema
+
+    def direct(type_name: str, field_name: str) -> compiled.Direct | None:
+        definition = graphql_schema.get_type(type_name).fields[field_name]  # type: ignore[union-attr]
+        backref = definition.extensions[compiled.GraphQLCoreConverter.DEFINITION_BACKREF]
+        return compiled._direct(backref, graphql_schema)
+
+    customer, interactions = direct("Query", "customer"), direct("Customer", "interactions")
+    assert customer is not None and customer.info == "info" and not customer.method
+    assert customer.names == (("id", "id"),)
+    assert interactions is not None and interactions.method
+    assert dict(interactions.names) == {"first": "first", "after": "after", "channel": "channel"}
+    contact = direct("Customer", "canContact")
+    assert contact is not None and contact.info is None
+    assert direct("Mutation", "ingest") is None  # lists of inputs: converted by strawberry

@@ -246,6 +246,24 @@ def test_reached_customers_are_read_whole_only_when_asked_for_more_than_a_summar
     assert {r["customer"]["id"] for r in light["sourceRecords"]} == {jon}
 
 
+def test_whether_summaries_answer_is_kept_per_field_of_a_document(loaded: TestClient) -> None:
+    """The decision is taken once per field of a document and holds for every request that asks it."""
+    from service.api import types
+
+    jon = customer_id(loaded, "EMAIL", "jon.smith@example.com")
+    database: Database = loaded.app.state.database  # type: ignore[attr-defined]
+    query = """query($id: ID!) { customer(id: $id) {
+      household { members { %s } } relationships { customer { %s } } } }"""
+    types._SUMMARY_ANSWERS.clear()
+    for _ in range(2):
+        for fields, round_trips in (("displayName", 1), ("id sourceRecords { sourceId }", 2)):
+            before = database.queries_run
+            assert "errors" not in gql(loaded, query.replace("%s", fields), id=jon)
+            assert database.queries_run - before == round_trips
+    # members and the relationships' customers, for each of the two documents
+    assert sorted(answers for _, answers in types._SUMMARY_ANSWERS.values()) == [False, False, True, True]
+
+
 def test_errors_carry_contract_codes_and_no_internals(loaded: TestClient) -> None:
     too_big = gql(loaded, '{ searchCustomers(text: "x", first: 500) { score } }')
     assert too_big["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
