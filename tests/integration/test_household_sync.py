@@ -457,12 +457,14 @@ async def test_deciding_a_home_reads_nobody_seen_only_at_its_postcode(
     assert await grouping(database) == {frozenset({"crm:70", "webshop:W71"})}
     customers = await record_customers(database)
 
-    async def read(tx: AsyncManagedTransaction) -> set[str]:
+    async def read(tx: AsyncManagedTransaction) -> tuple[set[str], set[str]]:
         neighbourhood = _Neighbourhood(tx)
         await neighbourhood.close([customers["webshop:W71"]])
-        return set(neighbourhood.facts)
+        return set(neighbourhood.facts), set(neighbourhood.addresses["GB|LS62AB"])
 
-    assert await database.in_read_transaction(read) == {customers["crm:70"], customers["webshop:W71"]}
+    facts, addresses = await database.in_read_transaction(read)
+    assert facts == {customers["crm:70"], customers["webshop:W71"]}
+    assert addresses == {"GB|LS62AB|7 oak road"}  # the postcode alone is not even read
 
 
 async def test_family_ties_place_people_through_relatives_placed_by_evidence_in_any_order(
