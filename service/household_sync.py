@@ -128,7 +128,8 @@ class _Neighbourhood:
 
     tx: AsyncManagedTransaction
     facts: dict[str, _Facts] = field(default_factory=dict)
-    addresses: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # area -> address -> ids
+    # (area, building) -> address -> ids of the customers seen there
+    addresses: dict[tuple[str, tuple[str, ...]], dict[str, list[str]]] = field(default_factory=dict)
     members: set[str] = field(default_factory=set)
     retired: set[str] = field(default_factory=set)
     # Surely placed customers linked to a surely placed member: their households do not change with it.
@@ -148,22 +149,26 @@ class _Neighbourhood:
             for row in rows:
                 self.facts[row["id"]] = _Facts.from_row(row)
 
-    async def residents(self, areas: Iterable[str]) -> None:
-        missing = sorted(set(areas) - set(self.addresses))
+    async def residents(self, places: Iterable[Place]) -> None:
+        """Reads who was seen at the addresses that could be in the buildings of `places`."""
+        missing = sorted({(place.area, place.building) for place in places} - set(self.addresses))
         if not missing:
             return
-        for area in missing:
-            self.addresses[area] = {}
-        for row in await store.collected(self.tx, "household_area_residents", areas=missing):
-            area = place_of(row["address"]).area
-            self.addresses.setdefault(area, {})[row["address"]] = row["customers"]
+        for building in missing:
+            self.addresses[building] = {}
+        buildings = [
+            {"key": index, "area": area, "numbers": list(Place(area, words).numbers)}
+            for index, (area, words) in enumerate(missing)
+        ]
+        for row in await store.collected(self.tx, "household_building_residents", buildings=buildings):
+            self.addresses[missing[row["building"]]][row["address"]] = row["customers"]
 
     def _seen_at_home(self, place: Place) -> Iterator[str]:
-        """Who was seen at an address of `place`'s area (read by `residents`) that could be that home.
-        A home always names a building (`home_of`), and its customers are listed under that address
-        too: those seen at the area alone (a till's postcode) are left out, which in a busy postcode
-        was a hundred customers' facts for every arrival."""
-        for address, ids in self.addresses[place.area].items():
+        """Who was seen at an address (read by `residents`) that could be the home `place`. A home
+        always names a building (`home_of`), and its customers are listed under that address too:
+        those seen at the area alone (a till's postcode) are left out, which in a busy postcode was a
+        hundred customers' facts for every arrival."""
+        for address, ids in self.addresses[place.area, place.building].items():
             seen = place_of(address)
             if seen.building and _related(seen, place):
                 yield from ids
@@ -180,17 +185,17 @@ class _Neighbourhood:
             return False
         return len(set(self._seen_at_home(place))) <= MAX_ADDRESS_MEMBERS
 
-    def _home_areas(self, customers: Iterable[str]) -> set[str]:
+    def _homes(self, customers: Iterable[str]) -> set[Place]:
         homes = (self.facts[c].home.place for c in customers if c in self.facts)
-        return {place.area for place in homes if place is not None}
+        return {place for place in homes if place is not None}
 
     async def close(self, seeds: Iterable[str]) -> None:
         frontier, boundary = set(seeds), set[str]()
         while frontier or boundary:
             await self.fetch(frontier | boundary)
-            # One read of the areas: the homes of the customers joining now, and of those whose
+            # One read of the buildings: the homes of the customers joining now, and of those whose
             # joining depends on how full their home is.
-            await self.residents(self._home_areas(frontier - self.members | boundary))
+            await self.residents(self._homes(frontier - self.members | boundary))
             reached = {c for c in boundary if c in self.facts and not self._surely_placed(c)}
             self.outside |= boundary - reached
             joined: list[_Facts] = []
@@ -227,7 +232,7 @@ class _Neighbourhood:
         for found in joined:
             if found.home.place is not None:
                 places.setdefault(found.home.place.area, []).append(found.home.place)
-        await self.residents(places)
+        await self.residents(place for wanted in places.values() for place in wanted)
         candidates = {
             resident
             for wanted in places.values()

@@ -86,6 +86,16 @@ class Place:
         return f"{self.area}|{' '.join(self.building)}|{' '.join(self.unit)}" if self.building else None
 
     @property
+    def numbers(self) -> tuple[str, ...]:
+        """The words of its building with a digit in them: house numbers, which normalising an address
+        never changes, so every spelling of the building has them in its address key.
+
+        >>> place_of("AU|2000|unit 2 12a smith street").numbers
+        ('12a',)
+        """
+        return tuple(word for word in self.building if _has_digit(word))
+
+    @property
     def precision(self) -> int:
         """0: an area only; 1: a building; 2: a unit in a building."""
         return 0 if not self.building else 1 if not self.unit else 2
