@@ -178,7 +178,7 @@ class _Neighbourhood:
 
         A home holding more than MAX_ADDRESS_MEMBERS customers unplaces all of them, so it takes no
         more than that seen at addresses that could be the same home (an upper bound of those living
-        there). Needs the facts and the home's area read.
+        there). Needs the facts and the home's building read (`residents`).
         """
         place = self.facts[customer].home.place
         if place is None:
