@@ -20,9 +20,11 @@ import asyncio
 import csv
 import hashlib
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Awaitable, Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +32,7 @@ import orjson
 from neo4j import AsyncManagedTransaction
 
 from service.config import Settings
+from service.cycle_collector import bulk_load
 from service.graph import store
 from service.graph.database import Database
 from service.identity import resolve_keys
@@ -67,6 +70,7 @@ INTERACTION_BATCH_FACTOR = 2.5
 # (by the first ingest; later ones find it lowered), as it costs little elsewhere.
 SWITCH_INTERVAL = 0.0005
 IDENTIFIER_SOURCE = "kith"
+MAX_INTERACTION_WRITES = 2
 
 
 @dataclass(frozen=True)
@@ -380,6 +384,42 @@ async def write_interactions(database: Database, batch: Batch) -> None:
     )
 
 
+class InteractionWrites:
+    """The interaction transactions in flight: at most `MAX_INTERACTION_WRITES`, none two sharing a key.
+
+    Two run at once so that both of Neo4j's cores write (one transaction runs on one thread): an
+    interactions file loaded one batch at a time kept Neo4j's writing thread busy and the other core
+    half idle. A batch naming an interaction still being written by an earlier one waits for it, so
+    each line's versions still land in order; other locks they share (a record several interactions
+    hang off, a product) are waited for by Neo4j, and a deadlock between them is retried.
+    """
+
+    def __init__(self) -> None:
+        # each write with its interactions' keys and how far into the input the lines before it reach
+        self.writes: deque[tuple[asyncio.Task[None], set[str], int]] = deque()
+
+    async def start(self, write: Callable[[], Awaitable[None]], keys: set[str], reached: int) -> None:
+        """Starts `write` once, oldest first, enough writes have ended and none shares its keys."""
+        while self.writes and (
+            len(self.writes) >= MAX_INTERACTION_WRITES
+            or any(not keys.isdisjoint(written) for _, written, _ in self.writes)
+        ):
+            await self.writes.popleft()[0]
+        self.writes.append((asyncio.ensure_future(write()), keys, reached))
+
+    def done_through(self, reached: int) -> int:
+        """How far into the input every line has landed, when the lines up to `reached` are read."""
+        return self.writes[0][2] if self.writes else reached
+
+    async def drain(self) -> None:
+        while self.writes:
+            await self.writes.popleft()[0]
+
+    def cancel(self) -> None:
+        for task, _, _ in self.writes:
+            task.cancel()
+
+
 def parse_json_line(text: bytes) -> ParsedLine:
     """Decodes and parses one JSON line; raises Rejected with the reason when it can not load."""
     if len(text) > MAX_LINE_BYTES:
@@ -538,9 +578,7 @@ async def ingest_parsed(
     upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
     # A batch's interactions are written after its records (they may link to its thin records), in
     # a transaction of their own that Neo4j works on while the next batch is prepared and resolved.
-    # One at a time, so each line's versions land in order and two never wait on each other's
-    # locks (popular products, say).
-    interactions: asyncio.Task[None] | None = None
+    in_flight = InteractionWrites()
     reached = 0
     try:
         while (item := await upcoming) is not None:
@@ -548,22 +586,18 @@ async def ingest_parsed(
             upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
             if batch.needs_resolution():
                 await write_batch(database, batch, model)
-            if interactions is not None:
-                await interactions
-            if on_progress is not None and reached:
-                on_progress(reached)
-            interactions = None
             if batch.interactions:
-                interactions = asyncio.create_task(write_interactions(database, batch))
+                keys = {row["key"] for row in batch.interactions}
+                await in_flight.start(partial(write_interactions, database, batch), keys, reached)
             reached = position
-        if interactions is not None:
-            await interactions
+            if on_progress is not None:
+                on_progress(in_flight.done_through(reached))
+        await in_flight.drain()
         if on_progress is not None:
             on_progress(reached)
     finally:
         upcoming.cancel()
-        if interactions is not None:
-            interactions.cancel()
+        in_flight.cancel()
     return report
 
 
@@ -576,7 +610,8 @@ async def ingest_file(
     batch_size: int = BATCH_SIZE,
 ) -> IngestReport:
     """Loads one file; its rejected lines go to FILE.rejects.jsonl with line number and reason."""
-    report = await ingest_parsed(database, read_lines(path), settings, model, on_progress, batch_size)
+    with bulk_load():
+        report = await ingest_parsed(database, read_lines(path), settings, model, on_progress, batch_size)
     rejects = rejects_path(path)
     if report.rejected:
         with rejects.open("wb") as handle:
