@@ -20,6 +20,7 @@ from typing import Any
 
 from neo4j import AsyncManagedTransaction
 
+from service.cycle_collector import bulk_load
 from service.graph import store
 from service.graph.database import Database
 from service.household_sync import update_households
@@ -276,14 +277,15 @@ async def resolve_graph(database: Database, model: MatchModel, full: bool = Fals
         while await database.in_write_transaction(lambda tx: store.mark_records_dirty(tx, 10_000)):
             pass
     total = PassSummary(records=0, clusters=0, merges=0)
-    while True:
+    with bulk_load():
+        while True:
 
-        async def one_chunk(tx: AsyncManagedTransaction) -> PassSummary | None:
-            await store.take_resolution_lock(tx)
-            seeds = await store.dirty_record_keys(tx, RESOLVE_CHUNK)
-            return await resolve_keys(tx, seeds, model) if seeds else None
+            async def one_chunk(tx: AsyncManagedTransaction) -> PassSummary | None:
+                await store.take_resolution_lock(tx)
+                seeds = await store.dirty_record_keys(tx, RESOLVE_CHUNK)
+                return await resolve_keys(tx, seeds, model) if seeds else None
 
-        summary = await database.in_write_transaction(one_chunk)
-        if summary is None:
-            return total
-        total = total + summary
+            summary = await database.in_write_transaction(one_chunk)
+            if summary is None:
+                return total
+            total = total + summary
