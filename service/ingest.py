@@ -399,7 +399,8 @@ class InteractionWrites:
         self.writes: deque[tuple[asyncio.Task[None], set[str], int]] = deque()
 
     async def start(self, write: Callable[[], Awaitable[None]], keys: set[str], reached: int) -> None:
-        """Starts `write` once, oldest first, enough writes have ended and none shares its keys."""
+        """Starts `write` once fewer than the maximum are in flight and none shares its keys, waiting
+        for the oldest to end meanwhile."""
         while self.writes and (
             len(self.writes) >= MAX_INTERACTION_WRITES
             or any(not keys.isdisjoint(written) for _, written, _ in self.writes)
