@@ -2,20 +2,23 @@
 
 Twins share a surname, a birth date, an address and a landline; a father and his son may share a
 full name, an address, an email and a phone; spouses share a family email; a household shares a
-tablet. What tells them apart is a given name that is clearly different or a birth date that is not
-a typo of the other. Twins are often given names that look alike ("jack" and "jake", "megan" and
-"morgan": Jaro-Winkler 0.80 or more), so with the same birth date and family name a given name is
-different unless it could be the same name written twice (`levels.one_given_name`: the same name
-or nickname, an initial or abbreviation, or one typo away). Siblings are too ("brittany" and
-"brian"), so the same holds for two records at the same address when a birth date is missing. So:
+tablet. What tells them apart is a given name that is clearly different, a birth date that is not a
+typo of the other, or a generational suffix ("Jr", "Sr") after the family name. Twins are often
+given names that look alike ("jack" and "jake", "megan" and "morgan": Jaro-Winkler 0.80 or more), so
+with the same birth date and family name a given name is different unless it could be the same name
+written twice (`levels.one_given_name`: the same name or nickname, an initial or abbreviation, or
+one typo away). Siblings are too ("brittany" and "brian"), so the same holds for two records at the
+same address when a birth date is missing. So:
 
-- `disagreement` (a clearly different given name or birth date, twins or siblings, given names only
-  loosely alike that are not one name written twice, or a clearly different family name without a
-  matching birth date) turns a shared identifier into household evidence: it adds nothing to the
-  match weight (`compare.py`), unless it is a personal identifier both hold.
-- `definite_conflict` (given name or birth date clearly different, twins or siblings) forbids two records
-  from ever sharing a cluster, unless they share a *personal* identifier (by default NATIONAL_ID,
-  issued to one person only): then the disagreement is a data-entry error, and the weights decide.
+- `disagreement` (a clearly different given name, birth date or generational suffix, twins or
+  siblings, given names only loosely alike that are not one name written twice, or a clearly
+  different family name without a matching birth date) turns a shared identifier into household
+  evidence: it adds nothing to the match weight (`compare.py`), unless it is a personal identifier
+  both hold.
+- `definite_conflict` (given name, birth date or generational suffix clearly different, twins or
+  siblings) forbids two records from ever sharing a cluster, unless they share a *personal*
+  identifier (by default NATIONAL_ID, issued to one person only): then the disagreement is a
+  data-entry error, and the weights decide.
   A personal identifier mistyped in one copy (one slip or swap, `levels.mistyped`) is still shared;
   a neighbour in issue sequence (twins registered together) is not.
   `clusters_conflict` applies the same to two clusters: any conflicting cross pair keeps them apart,
@@ -34,9 +37,11 @@ that. So:
   share no strong identifier that counts) marks a link that two namesakes in one home would
   score as well as one person.
 - `namesakes` (the two groups such a link would join each hold an identifier of one kind, none of
-  them the other's as typed or mistyped: two emails, two mobiles, two loyalty cards) then keeps
-  them apart: when nothing but a name and a home agrees, a different identifier of one's own is
-  the only word on whether they are one person, and it says two. A household's mailbox is
+  them the other's as typed or mistyped: two emails, two mobiles, two loyalty cards; or one group
+  bears a generational suffix the other does not) then keeps them apart: when nothing but a name
+  and a home agrees, a different identifier of one's own is the only word on whether they are one
+  person, and it says two; and a "Jr" says the home holds two people of the name, so the name and
+  the home cannot say which of them a record without it is. A household's mailbox is
   anyone's in the home and says nothing. A personal identifier (a national id) is left to the
   weights: its m, learnt by EM, says how often one person's copies of it differ (FEBRL re-keys
   some), and by default two of them weigh -4.7 bits, not -1.4.
@@ -86,6 +91,7 @@ _BIRTH_DIFFERS = BIRTH_DATE.labels.index("same year")
 _SHARED = 0  # an identifier comparison's first level: a value both records hold
 _INDEX = {comparison.name: index for index, comparison in enumerate(COMPARISONS)}
 TWINS = "twins: given names differ"
+GENERATIONS = "generations differ"
 SIBLINGS = "one home: given names differ"
 
 
@@ -93,6 +99,9 @@ def _person_reason(
     a: MatchRecord, b: MatchRecord, given: int | None, family: int | None, birth: int | None
 ) -> str | None:
     """The definite conflicts of an aligned pair, from its given-name, family-name and birth-date levels."""
+    if a.generation and b.generation and a.generation != b.generation:
+        # "Jr" and "Sr" (or "III"), written by the records themselves.
+        return GENERATIONS
     # An initial ("j" for "john") is a loose agreement (`levels.initial_of`), never a different name.
     if given == _NAME_DIFFERS:
         return "given names differ"
@@ -238,10 +247,13 @@ def namesakes(
 ) -> str | None:
     """Why the records xs and ys, if they agree only on a name and a home (`home_only`), are two people.
 
-    They are when both hold an identifier of their own of one kind (strong, not personal, not a
-    household's mailbox), and none of the values of one is the other's, as typed or `mistyped`: a
-    father's email and his son's.
+    They are when the generational suffixes they bear are not the same ("jr" on one side only), or
+    when both hold an identifier of their own of one kind (strong, not personal, not a household's
+    mailbox) and none of the values of one is the other's, as typed or `mistyped`: a father's email
+    and his son's.
     """
+    if {x.generation for x in xs if x.generation} != {y.generation for y in ys if y.generation}:
+        return "namesakes: " + GENERATIONS
     own_x, own_y = _own_identifiers(xs, personal_kinds), _own_identifiers(ys, personal_kinds)
     kinds_y = {key.partition(":")[0] for key in own_y}
     for kind in sorted({key.partition(":")[0] for key in own_x} & kinds_y):

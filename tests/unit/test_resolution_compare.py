@@ -190,6 +190,23 @@ def test_a_name_and_a_home_alone_are_what_namesakes_share() -> None:
     ).home_only
 
 
+def test_a_generational_suffix_tells_namesakes_apart() -> None:
+    senior = person("a", "thomas", "ward", ids=("EMAIL:tw@x.com",))
+    junior = replace(person("b", "thomas", "ward", ids=("EMAIL:tw@x.com",)), generation="jr")
+    assert (
+        definite_conflict(replace(senior, generation="sr"), junior, MODEL.personal_kinds)
+        == "generations differ"
+    )
+    assert definite_conflict(senior, junior, MODEL.personal_kinds) is None
+    # Without a suffix a record may be either of them: a name and a home cannot say which.
+    assert namesakes([senior], [junior], MODEL.personal_kinds) == "namesakes: generations differ"
+    assert namesakes([senior, junior], [replace(junior, key="c")], MODEL.personal_kinds) is None
+    # The family name itself goes without the suffix: Jr agrees with his records that leave it out.
+    assert evidence_for(compare(senior, junior, MODEL, NO_TF).evidence, "familyName").startswith(
+        "familyName exact"
+    )
+
+
 def test_namesakes_hold_identifiers_of_their_own_that_differ() -> None:
     father = person("a", "john", "smith", ids=("EMAIL:js@x.com", "LOYALTY_ID:633700174218"))
     son = person("b", "john", "smith", ids=("EMAIL:jsmith88@y.com",))

@@ -96,6 +96,16 @@ def test_a_sons_loyalty_card_on_another_record_keeps_him_apart() -> None:
     assert resolution.clusters == [("crm:1", "shop:2"), ("shop:1", "web:1")]
 
 
+def test_a_junior_with_nothing_but_his_name_and_home_stays_apart_from_his_father() -> None:
+    father = person("crm:1", "thomas", "ward", "1968-03-11", **HOME, ids=("EMAIL:thomas.ward@x.com",))
+    junior = replace(person("crm:2", "thomas", "ward", **HOME), generation="jr")
+    assert run([father, junior]).clusters == [("crm:1",), ("crm:2",)]
+    # His own records, with and without the suffix, are one person by the email they share.
+    web = person("web:1", "thomas", "ward", **HOME, ids=("EMAIL:tom2005@y.com",))
+    junior_by_email = replace(junior, identifiers=frozenset({"EMAIL:tom2005@y.com"}))
+    assert run([father, junior_by_email, web]).clusters == [("crm:1",), ("crm:2", "web:1")]
+
+
 def test_one_person_with_a_family_email_and_her_own_at_one_home_is_one_person() -> None:
     crm = person("crm:1", "maisie", "harrison", "1968-11-10", **HOME, ids=("EMAIL:harrisonfamily@x.com",))
     web = person("web:1", "maisie", "harrison", **HOME, ids=("EMAIL:maisieharrison@y.com",))
