@@ -12,6 +12,7 @@ MATCH (r:SourceRecord {key: recordKey})
 OPTIONAL MATCH (r)-[:BELONGS_TO]->(c:Customer)
 WITH r.key AS key, r.dirty AS dirty, r.source AS source, toString(r.observedAt) AS observedAt,
        r.nGiven AS given, r.nGivenCanonical AS givenCanonical, r.nFamily AS family,
+       r.nGeneration AS generation,
        r.nBirthDate AS birthDate, r.nGender AS gender, r.nAddress AS address,
        r.nLocality AS locality, r.nPostcode AS postcode,
        r.givenName AS givenName, r.familyName AS familyName,
@@ -23,7 +24,8 @@ WITH r.key AS key, r.dirty AS dirty, r.source AS source, toString(r.observedAt) 
        [(r)-[:CANNOT_LINK]-(other:SourceRecord) | other.key] AS cannotLink
 RETURN collect({
   key: key, dirty: dirty, source: source, observedAt: observedAt, given: given,
-  givenCanonical: givenCanonical, family: family, birthDate: birthDate, gender: gender,
+  givenCanonical: givenCanonical, family: family, generation: generation, birthDate: birthDate,
+  gender: gender,
   address: address, locality: locality, postcode: postcode, givenName: givenName,
   familyName: familyName, identifiers: identifiers, crowdedBlocks: crowdedBlocks, customer: customer,
   customerCreated: customerCreated, cannotLink: cannotLink

@@ -87,6 +87,7 @@ def _match_record(row: dict[str, Any]) -> MatchRecord:
         given_name=row["given"],
         given_canonical=row["givenCanonical"],
         family_name=row["family"],
+        generation=row["generation"],
         birth_date=row["birthDate"],
         gender=row["gender"],
         address=row["address"],

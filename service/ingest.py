@@ -268,6 +268,7 @@ class Preparer:
                     "nGiven": match.given_name,
                     "nGivenCanonical": match.given_canonical,
                     "nFamily": match.family_name,
+                    "nGeneration": match.generation,
                     "nBirthDate": match.birth_date,
                     "nGender": match.gender,
                     "nAddress": match.address,

@@ -852,13 +852,40 @@ def _is_own_handle(given: str, identifier_keys: Sequence[str]) -> bool:
     )
 
 
-def _family_name(raw: str | None, warnings: list[str]) -> str | None:
+# Generational suffixes some sources write after the family name, by the generation they name: "II"
+# is the junior of a namesake as often as his grandson's heir, so it reads as "jr".
+_GENERATIONS: Final = {
+    "sr": "sr", "snr": "sr", "senior": "sr",
+    "jr": "jr", "jnr": "jr", "junior": "jr", "ii": "jr",
+    "iii": "iii", "iv": "iv",
+}  # fmt: skip
+
+
+def split_generation(family: str) -> tuple[str, str | None]:
+    """A normalised family name without its generational suffix, and the suffix ("jr", "sr", ...).
+
+    A father and his son of one name are told apart by it, and the son's records agree on the
+    family name with and without it. A suffix alone is a family name ("Senior", "Junior").
+
+    >>> split_generation("ward jr"), split_generation("smith junior"), split_generation("senior")
+    (('ward', 'jr'), ('smith', 'jr'), ('senior', None))
+    """
+    name, _, last = family.rpartition(" ")
+    generation = _GENERATIONS.get(last)
+    if not name or generation is None:
+        return family, None
+    return name, generation
+
+
+def _family_name(raw: str | None, warnings: list[str]) -> tuple[str | None, str | None]:
+    """The normalised family name and its generational suffix (`split_generation`)."""
     if raw is None or not raw.strip():
-        return None
+        return None, None
     name = normalize_name(raw)
     if name is None:
         warnings.append(f"familyName: not a name: {_shown(raw)}")
-    return name
+        return None, None
+    return split_generation(name)
 
 
 def _is_partial_line(line: str) -> bool:
@@ -909,7 +936,7 @@ def normalize_profile(profile: Profile, default_region: str) -> NormalizedProfil
             usable.append(key)
 
     given = _given_name(profile.givenName, warnings)
-    family = _family_name(profile.familyName, warnings)
+    family, generation = _family_name(profile.familyName, warnings)
     if given and not family and _is_own_handle(given, usable):
         # A social profile's display name is often its handle ("murphyj", "elizawrites"): that
         # says who holds the account, by the handle, not what her given name is.
@@ -941,6 +968,7 @@ def normalize_profile(profile: Profile, default_region: str) -> NormalizedProfil
         given_name=given,
         given_canonical=canonical_given_name(given) if given else None,
         family_name=family,
+        generation=generation,
         birth_date=birth_date,
         gender=gender,
         address=line,

@@ -10,7 +10,10 @@ does not depend on input order), and two clusters merge only when
   from a record of the other, nor is its twin, unless a personal identifier is shared across them, and no
   cannot-link joins them (`guards.clusters_conflict`), and
 - no scored pair across the two clusters weighs less than `OPPOSED_WEIGHT`: the fields of the two
-  records, added up, say they are different people.
+  records, added up, say they are different people, and
+- a link that agrees on nothing but a name and a home (`PairScore.home_only`: no birth date, no
+  shared identifier) joins no clusters that `namesakes` says are two people: a father's group
+  holding his email and his son's holding another (`guards.namesakes`).
 
 Anti-chaining rests on evidence of a difference, not on missing evidence: a crm record (name, birth
 date, phone) and an app record (name, email) have only the name to compare, yet a webshop record
@@ -19,7 +22,10 @@ holding the phone of one and the email of the other makes them one person.
 A link between records that disagree on a name or a date (it can only stand on a shared personal
 identifier, a national id) comes after every clean link: the clean records form the person first,
 and the disagreeing one then joins it by its identifier, instead of joining first and vetoing its
-own typo'd duplicates.
+own typo'd duplicates. A name-and-home link comes last of all, however heavy (name and address
+fields together reach 40 bits, more than a shared email): by then each person's records hold all
+their identifiers, so that `namesakes` sees a son's loyalty card even when it is on a record the
+link does not touch.
 
 Ambiguity (as Senzing has it): a record that reaches two groups at or above the threshold, its best
 links to them within `AMBIGUITY_MARGIN` bits of each other, where the two groups can never be one
@@ -120,6 +126,7 @@ def _merge(
     scores: Mapping[tuple[str, str], PairScore],
     accepted: Sequence[tuple[str, str]],
     conflict: Conflict,
+    namesakes: Conflict | None,
 ) -> list[Link]:
     links: list[Link] = []
     for a, b in accepted:
@@ -128,6 +135,8 @@ def _merge(
             continue
         score = scores[a, b]
         if _opposed(members_a, members_b, scores, OPPOSED_WEIGHT):
+            continue
+        if score.home_only and namesakes is not None and namesakes(members_a, members_b):
             continue
         partition.merge(a, b)
         links.append(Link(a, b, score.weight, score.rule, score.evidence))
@@ -148,12 +157,14 @@ def _ambiguous(
     """
     reach: dict[str, dict[int, tuple[float, str]]] = {}
     for a, b in accepted:
+        weight = scores[a, b].weight
         for key, other in ((a, b), (b, a)):
             group = reach.setdefault(key, {})
             members = partition.members(other)
-            if id(members) not in group:
-                # `accepted` runs strongest first: the first link into a group is its best.
-                group[id(members)] = (scores[a, b].weight, other)
+            # `accepted` runs strongest first within each kind of link: of equal links into a
+            # group, the first is its best.
+            if id(members) not in group or weight > group[id(members)][0]:
+                group[id(members)] = (weight, other)
     found: dict[str, str] = {}
     for key in sorted(reach):
         groups = sorted(reach[key].values(), key=lambda group: (-group[0], group[1]))
@@ -172,22 +183,24 @@ def cluster(
     scores: Mapping[tuple[str, str], PairScore],
     threshold: float,
     conflict: Conflict,
+    namesakes: Conflict | None = None,
 ) -> tuple[Partition, list[Link], dict[str, str]]:
     """Clusters `keys` from the scored pairs ((a, b) with a < b).
 
-    Returns the partition, the links that made it, and the ambiguous records (key -> why), each
-    left on its own.
+    `namesakes`, when given, says whether two clusters that a name-and-home link would join are
+    two people (`guards.namesakes`). Returns the partition, the links that made it, and the
+    ambiguous records (key -> why), each left on its own.
     """
     keys = list(keys)
     accepted = sorted(
         (p for p, s in scores.items() if s.weight >= threshold),
-        key=lambda p: (scores[p].disagreement is not None, -scores[p].weight, p),
+        key=lambda p: (scores[p].home_only, scores[p].disagreement is not None, -scores[p].weight, p),
     )
     ambiguous: dict[str, str] = {}
     while True:
         partition = Partition(keys)
         usable = [(a, b) for a, b in accepted if a not in ambiguous and b not in ambiguous]
-        links = _merge(partition, scores, usable, conflict)
+        links = _merge(partition, scores, usable, conflict, namesakes)
         more = _ambiguous(partition, scores, usable, conflict)
         if not more:
             return partition, links, ambiguous

@@ -9,6 +9,9 @@ have a value. Two corrections make it safe for customer data:
   household landline, a shared tablet: it adds nothing (see `guards.py`). Only an identifier of the
   model's `personal_kinds` (a national id), held by both (or mistyped in one), keeps its weight.
 
+A score also says whether the pair agrees on nothing but what a father and his son of one name in
+one home share (`home_only`): clustering then asks more of the link (`cluster.py`).
+
 The rule is "IDENTIFIER:<KIND>" when a shared identifier carried the pair over the threshold
 (without it the weight would fall short), otherwise "PROBABILISTIC".
 
@@ -27,7 +30,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from service.resolution.guards import level_disagreement
+from service.resolution.guards import home_only, level_disagreement
 from service.resolution.levels import (
     COMPARISONS,
     FAMILY_NAME,
@@ -54,7 +57,8 @@ class PairScore:
     """The verdict on one pair: weight in bits, match probability, rule and evidence.
 
     `disagreement` says why the two look like different people ("given names differ"), if they do:
-    their shareable identifiers were then discounted.
+    their shareable identifiers were then discounted. `home_only` says that no birth date and no
+    shared strong identifier agrees: namesakes in one home would score the same (`guards.home_only`).
     """
 
     weight: float
@@ -62,6 +66,7 @@ class PairScore:
     rule: str
     parts: tuple[Part, ...]
     disagreement: str | None = None
+    home_only: bool = False
 
     @property
     def evidence(self) -> tuple[str, ...]:
@@ -99,7 +104,14 @@ def compare(a: MatchRecord, b: MatchRecord, model: MatchModel, tf: Mapping[str, 
         weight += part
         parts.append((comparison.name, label, part))
     rule = _rule(weight, identifier_weights, model)
-    return PairScore(weight, model.probability(weight), rule, tuple(parts), household)
+    return PairScore(
+        weight,
+        model.probability(weight),
+        rule,
+        tuple(parts),
+        household,
+        home_only(pair_levels, identifier_weights),
+    )
 
 
 def _rule(weight: float, identifier_weights: Mapping[str, float], model: MatchModel) -> str:

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 class MatchRecord:
     """One source record, as resolution sees it.
 
+    `generation` is the generational suffix written after the family name ("jr", "sr", "iii"),
+    which `family_name` then goes without (`normalize.split_generation`).
+
     Example:
         MatchRecord(key="crm:C-1001", given_name="mitchell", given_canonical="mitchell",
                     family_name="green", birth_date="1956-04-09", gender="M",
@@ -26,6 +29,7 @@ class MatchRecord:
     given_name: str | None = None
     given_canonical: str | None = None
     family_name: str | None = None
+    generation: str | None = None
     birth_date: str | None = None
     gender: str | None = None
     address: str | None = None

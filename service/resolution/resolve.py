@@ -8,7 +8,8 @@ frequencies, holder counts and cannot-links, give exactly the same clusters and 
 2. pair the named records that share a blocking key or an identifier (`blocking.py`) and score the
    pairs (`compare.py`);
 3. cluster them, clean links first and strongest first, refusing conflicting or weak merges and
-   leaving alone a record as close to two people as to one (`cluster.py`, `Resolution.ambiguous`);
+   name-and-home links between namesakes, and leaving alone a record as close to two people as to
+   one (`cluster.py`, `Resolution.ambiguous`);
 4. attach records without a name to the single person holding their identifiers (`thin.py`).
 
 Example:
@@ -31,7 +32,7 @@ from dataclasses import dataclass, field, replace
 from service.resolution.blocking import candidate_pairs
 from service.resolution.cluster import Link, cluster, pair
 from service.resolution.compare import PairScore, compare
-from service.resolution.guards import clusters_conflict, disagreement
+from service.resolution.guards import clusters_conflict, disagreement, namesakes
 from service.resolution.levels import STRONG_KINDS
 from service.resolution.model import MatchModel
 from service.resolution.record import MatchRecord
@@ -129,6 +130,10 @@ def resolve(
         records_x, records_y = [by_key[x] for x in xs], [by_key[y] for y in ys]
         return clusters_conflict(records_x, records_y, model.personal_kinds, forbidden) is not None
 
+    def two_namesakes(xs: Sequence[str], ys: Sequence[str]) -> bool:
+        records_x, records_y = [by_key[x] for x in xs], [by_key[y] for y in ys]
+        return namesakes(records_x, records_y, model.personal_kinds) is not None
+
     def apart(xs: Sequence[str], ys: Sequence[str]) -> bool:
         return conflict(xs, ys) or any(disagreement(by_key[x], by_key[y]) for x in xs for y in ys)
 
@@ -138,7 +143,9 @@ def resolve(
     scores: dict[tuple[str, str], PairScore] = {}
     for i, j in candidate_pairs(named, crowded_blocks):
         scores[named[i].key, named[j].key] = scored(named[i], named[j])
-    partition, links, ambiguous = cluster((r.key for r in ordered), scores, model.threshold_weight, conflict)
+    partition, links, ambiguous = cluster(
+        (r.key for r in ordered), scores, model.threshold_weight, conflict, two_namesakes
+    )
 
     def identifier_link(x: str, y: str, identifier: str) -> Link:
         found = scored(by_key[x], by_key[y])

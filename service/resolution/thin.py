@@ -19,11 +19,11 @@ named holders of that number, and stays on its own when Ann and her husband both
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 
 from service.resolution.cluster import Conflict, Link, Partition
+from service.resolution.guards import household_mailbox
 from service.resolution.levels import STRONG_KINDS
 from service.resolution.record import MatchRecord
 
@@ -37,23 +37,6 @@ def is_thin(r: MatchRecord) -> bool:
 
 def _strong(identifiers: frozenset[str]) -> list[str]:
     return sorted(key for key in identifiers if key.partition(":")[0] in STRONG_KINDS)
-
-
-def household_mailbox(identifier: str, holders: Sequence[MatchRecord]) -> bool:
-    """Whether `identifier` is an email named for a household rather than for one of its `holders`."""
-    kind, _, value = identifier.partition(":")
-    if kind != "EMAIL":
-        return False
-    local = "".join(ch for ch in value.partition("@")[0] if ch.isalpha() or ch == ".")
-    if "family" in local or local.endswith("home") or re.fullmatch(r"the[a-z]{3,}s", local):
-        return True
-    # "annandtom": two given names, one of them a holder's.
-    given = {r.given_name for r in holders if r.given_name and len(r.given_name) > 1}
-    local = local.replace(".", "")
-    for at in range(2, len(local) - 4):
-        if local.startswith("and", at) and (local[:at] in given or local[at + 3 :] in given):
-            return True
-    return False
 
 
 def attach_thin(

@@ -29,6 +29,7 @@ from service.normalize import (
     normalize_profile,
     parse_birth_date,
     region_for,
+    split_generation,
 )
 from service.records import IdentifierKind, Profile
 
@@ -681,6 +682,27 @@ def test_normalize_profile_contract_example() -> None:
     )
     assert result.warnings == ()
     assert result.address_key == "AU|2119|7 wallaby place"
+
+
+@pytest.mark.parametrize(
+    ("family", "expected"),
+    [
+        ("Ward Jr.", ("ward", "jr")),
+        ("WARD JUNIOR", ("ward", "jr")),
+        ("Ward Jnr", ("ward", "jr")),
+        ("Ward II", ("ward", "jr")),
+        ("Ward, Sr.", ("ward", "sr")),
+        ("Ward III", ("ward", "iii")),
+        ("Senior", ("senior", None)),
+        ("Junior-Smith", ("junior smith", None)),
+    ],
+)
+def test_a_generational_suffix_is_parsed_off_the_family_name(
+    family: str, expected: tuple[str, str | None]
+) -> None:
+    match = normalize_profile(_profile(givenName="Thomas", familyName=family), "GB").match
+    assert (match.family_name, match.generation) == expected
+    assert split_generation(normalize_name(family) or "") == expected
 
 
 def test_normalize_profile_reports_unusable_values_and_keeps_the_rest() -> None:

@@ -10,8 +10,8 @@ from service.resolution.compare import PairScore
 THRESHOLD = 20.0
 
 
-def score(weight: float, disagreement: str | None = None) -> PairScore:
-    return PairScore(weight, 0.5, "PROBABILISTIC", (), disagreement)
+def score(weight: float, disagreement: str | None = None, home_only: bool = False) -> PairScore:
+    return PairScore(weight, 0.5, "PROBABILISTIC", (), disagreement, home_only)
 
 
 def never(xs: Sequence[str], ys: Sequence[str]) -> bool:
@@ -89,6 +89,28 @@ def test_clean_links_go_before_links_that_disagree() -> None:
     partition, links, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never)
     assert partition.clusters() == [("a", "b", "c")]
     assert [(link.a, link.b) for link in links] == [("a", "b"), ("b", "c")]
+
+
+def test_a_name_and_home_link_does_not_join_namesakes() -> None:
+    # a-c agrees on a name and a home only; a's group and c's hold different emails.
+    scores = {("a", "b"): score(30.0), ("a", "c"): score(40.0, home_only=True)}
+    namesakes = conflicts_between(("b", "c"))
+    partition, _, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never, namesakes)
+    assert partition.clusters() == [("a", "b"), ("c",)]
+    # A link with a birth date or an identifier behind it is not asked.
+    scores["a", "c"] = score(40.0)
+    partition, _, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never, namesakes)
+    assert partition.clusters() == [("a", "b", "c")]
+
+
+def test_name_and_home_links_go_last_however_heavy() -> None:
+    # b-c (a name and a home, 41 bits) outweighs a-b (a shared email, 33 bits), yet comes after it:
+    # only then does b's group hold a's loyalty card, which tells it from c's.
+    scores = {("a", "b"): score(33.0), ("b", "c"): score(41.0, home_only=True)}
+    namesakes = conflicts_between(("a", "c"))
+    partition, links, _ = cluster(["a", "b", "c"], scores, THRESHOLD, never, namesakes)
+    assert partition.clusters() == [("a", "b"), ("c",)]
+    assert [(link.a, link.b) for link in links] == [("a", "b")]
 
 
 def test_a_record_close_to_two_people_is_ambiguous_and_stays_alone() -> None:

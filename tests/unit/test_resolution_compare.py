@@ -8,7 +8,7 @@ from dataclasses import replace
 import pytest
 
 from service.resolution import MatchModel, MatchRecord, compare, estimate_u, family_name_frequencies
-from service.resolution.guards import definite_conflict, disagreement
+from service.resolution.guards import definite_conflict, disagreement, namesakes
 from service.resolution.levels import BIRTH_DATE, levels
 from service.resolution.model import WEAK_MAX_WEIGHT, ComparisonParams
 from tests.unit.match_records import person
@@ -172,6 +172,63 @@ def test_definite_conflicts() -> None:
     assert definite_conflict(father, married, MODEL.personal_kinds) is None
     assert disagreement(father, married) is None
     assert disagreement(replace(father, birth_date=None), married) == "family names differ"
+
+
+def test_a_name_and_a_home_alone_are_what_namesakes_share() -> None:
+    home = {"address": "7 wallaby place", "locality": "cleveland", "postcode": "2119"}
+    father = person("a", "john", "smith", "1958-03-12", **home, gender="M", ids=("EMAIL:js@x.com",))
+    son = person("b", "john", "smith", None, **home, gender="M", ids=("EMAIL:jsmith88@y.com",))
+    assert compare(father, son, MODEL, NO_TF).weight > MODEL.threshold_weight
+    assert compare(father, son, MODEL, NO_TF).home_only
+    # A birth date, or a strong identifier both hold, is one person's.
+    assert not compare(father, replace(son, birth_date="1958-03-21"), MODEL, NO_TF).home_only
+    assert not compare(father, replace(son, identifiers=father.identifiers), MODEL, NO_TF).home_only
+    # A household tablet is the whole home's.
+    tablet = frozenset({"DEVICE_ID:dev-1"})
+    assert compare(
+        replace(father, identifiers=tablet), replace(son, identifiers=tablet), MODEL, NO_TF
+    ).home_only
+
+
+def test_a_generational_suffix_tells_namesakes_apart() -> None:
+    senior = person("a", "thomas", "ward", ids=("EMAIL:tw@x.com",))
+    junior = replace(person("b", "thomas", "ward", ids=("EMAIL:tw@x.com",)), generation="jr")
+    assert (
+        definite_conflict(replace(senior, generation="sr"), junior, MODEL.personal_kinds)
+        == "generations differ"
+    )
+    assert definite_conflict(senior, junior, MODEL.personal_kinds) is None
+    # Without a suffix a record may be either of them: a name and a home cannot say which.
+    assert namesakes([senior], [junior], MODEL.personal_kinds) == "namesakes: generations differ"
+    assert namesakes([senior, junior], [replace(junior, key="c")], MODEL.personal_kinds) is None
+    # The family name itself goes without the suffix: Jr agrees with his records that leave it out.
+    assert evidence_for(compare(senior, junior, MODEL, NO_TF).evidence, "familyName").startswith(
+        "familyName exact"
+    )
+
+
+def test_namesakes_hold_identifiers_of_their_own_that_differ() -> None:
+    father = person("a", "john", "smith", ids=("EMAIL:js@x.com", "LOYALTY_ID:633700174218"))
+    son = person("b", "john", "smith", ids=("EMAIL:jsmith88@y.com",))
+    son_at_the_till = person("c", "john", "smith", ids=("LOYALTY_ID:633700619379",))
+    personal = MODEL.personal_kinds
+    assert namesakes([father], [son], personal) == "namesakes: EMAIL differs"
+    assert namesakes([father], [son_at_the_till], personal) == "namesakes: LOYALTY_ID differs"
+    # Kinds only one side holds say nothing; one value in common, or one mistyped, is one person.
+    assert namesakes([son], [son_at_the_till], personal) is None
+    assert (
+        namesakes([father], [son, replace(son, key="d", identifiers=frozenset({"EMAIL:js@x.com"}))], personal)
+        is None
+    )
+    assert namesakes([father], [replace(son, identifiers=frozenset({"EMAIL:sj@x.com"}))], personal) is None
+    # A household's mailbox is anyone's in the home, and a national id is left to the weights.
+    family = replace(son, identifiers=frozenset({"EMAIL:smithfamily@x.com"}))
+    assert namesakes([father], [family], personal) is None
+    ids = (
+        replace(father, identifiers=frozenset({"NATIONAL_ID:4392917"})),
+        replace(son, identifiers=frozenset({"NATIONAL_ID:1613259"})),
+    )
+    assert namesakes([ids[0]], [ids[1]], personal) is None
 
 
 def test_a_shared_national_id_outweighs_a_clashing_name() -> None:

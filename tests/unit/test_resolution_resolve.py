@@ -72,6 +72,46 @@ def test_father_and_son_with_one_name_one_phone_one_email_stay_apart() -> None:
     assert resolution.clusters == [("crm:1",), ("crm:2", "web:7")]
 
 
+HOME = {"address": "55 moor close", "locality": "leeds", "postcode": "LS71AB"}
+
+
+def test_a_son_with_no_birth_date_stays_apart_from_his_father() -> None:
+    # Nothing but the name and the home links the son's webshop account to the father's crm record;
+    # each holds an email of his own.
+    father = person("crm:1", "harry", "webb", "1962-01-07", **HOME, ids=("EMAIL:harry.webb@x.com",))
+    calls = person("call:1", "harry", "webb", ids=("EMAIL:harry.webb@x.com",))
+    son = person("web:1", "harry", "webb", **HOME, ids=("ACCOUNT_ID:W1", "EMAIL:h.webb@y.com"))
+    son_app = person("app:1", "harry", "webb", ids=("ACCOUNT_ID:W1", "EMAIL:hwebb@z.com"))
+    assert run([father, calls, son, son_app]).clusters == [("app:1", "web:1"), ("call:1", "crm:1")]
+
+
+def test_a_sons_loyalty_card_on_another_record_keeps_him_apart() -> None:
+    # The father's webshop account is linked to the son's crm record by name and home alone, and
+    # that link is the strongest; the two loyalty cards are on records the link does not touch.
+    father_web = person("web:1", "robert", "nolan", **HOME, ids=("EMAIL:nolanr@x.com",))
+    father_till = person("shop:1", "robert", "nolan", ids=("EMAIL:nolanr@x.com", "LOYALTY_ID:633710603541"))
+    son = person("crm:1", "robert", "nolan", "2008-01-30", **HOME, ids=("LOYALTY_ID:633710619379",))
+    son_till = person("shop:2", "robert", "nolan", ids=("LOYALTY_ID:633710619379",))
+    resolution = run([father_web, father_till, son, son_till])
+    assert resolution.clusters == [("crm:1", "shop:2"), ("shop:1", "web:1")]
+
+
+def test_a_junior_with_nothing_but_his_name_and_home_stays_apart_from_his_father() -> None:
+    father = person("crm:1", "thomas", "ward", "1968-03-11", **HOME, ids=("EMAIL:thomas.ward@x.com",))
+    junior = replace(person("crm:2", "thomas", "ward", **HOME), generation="jr")
+    assert run([father, junior]).clusters == [("crm:1",), ("crm:2",)]
+    # His own records, with and without the suffix, are one person by the email they share.
+    web = person("web:1", "thomas", "ward", **HOME, ids=("EMAIL:tom2005@y.com",))
+    junior_by_email = replace(junior, identifiers=frozenset({"EMAIL:tom2005@y.com"}))
+    assert run([father, junior_by_email, web]).clusters == [("crm:1",), ("crm:2", "web:1")]
+
+
+def test_one_person_with_a_family_email_and_her_own_at_one_home_is_one_person() -> None:
+    crm = person("crm:1", "maisie", "harrison", "1968-11-10", **HOME, ids=("EMAIL:harrisonfamily@x.com",))
+    web = person("web:1", "maisie", "harrison", **HOME, ids=("EMAIL:maisieharrison@y.com",))
+    assert run([crm, web]).clusters == [("crm:1", "web:1")]
+
+
 def test_spouses_with_a_family_email_stay_apart() -> None:
     wife = person("crm:1", "ann", "green", "1956-04-09", ids=("EMAIL:greens@x.com",))
     husband = person("crm:2", "mitchell", "green", "1954-11-30", ids=("EMAIL:greens@x.com",))
