@@ -129,7 +129,9 @@ class Access:
         return [{**item, "note": self.text(item.get("note"))} for item in items]
 
     def interaction(self, row: Mapping[str, Any]) -> dict[str, Any]:
-        return {**row, **{name: self.text(row.get(name)) for name in INTERACTION_TEXT}}
+        if self.role in SEES_FREE_TEXT:
+            return dict(row)
+        return {**row, **dict.fromkeys(INTERACTION_TEXT)}
 
     def issue_update(self, row: Mapping[str, Any]) -> dict[str, Any]:
         return {**row, "resolution": self.text(row.get("resolution"))}

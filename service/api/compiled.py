@@ -9,7 +9,8 @@ from a plan. Clients send the same few documents again and again, so each (opera
 value (a plain attribute read where strawberry would only `getattr`; the resolver function itself
 where it takes the source alone, or `Info` and arguments strawberry would hand on unconverted;
 otherwise strawberry's resolver with graphql-core's `info` and arguments) and how to complete it
-(String and ID text as it is, leaf coercion, list, sub-plan).
+(String and ID text as it is, leaf coercion, list, sub-plan). Each selection of a plan runs as a
+function generated for it (`service.api.generated`).
 
 Only the happy path is compiled. When a resolver raises or returns an exception, a non-null field
 comes out null, a value is not what its type expects, or anything else would make graphql-core
@@ -73,6 +74,7 @@ from strawberry.types.enum import StrawberryEnumDefinition, has_enum_definition
 from strawberry.types.field import StrawberryField
 from strawberry.types.fields.resolver import StrawberryResolver
 
+from service.api.generated import Fill, fill_function
 from service.api.observability import GRAPHQL_EXECUTIONS
 from service.api.validation_cache import MAX_TEXTS
 
@@ -183,6 +185,11 @@ class Field:
 class Selection:
     type: GraphQLObjectType
     fields: tuple[Field, ...]
+
+    @cached_property
+    def fill(self) -> Fill:
+        """The function that fills a response dict for this selection (`service.api.generated`)."""
+        return fill_function(self)
 
 
 @dataclass
@@ -493,46 +500,30 @@ class _Run:
         self.pending: list[_Pending] = []
 
     def selection(self, plan: Selection, source: Any, path: Path | None) -> dict[str, Any]:
+        return plan.fill(self, source, path)
+
+    def resolve(self, item: Field, parent: GraphQLObjectType, source: Any, path: Path | None) -> Any:
+        """The value of a field that has a resolver of its own, called as graphql-core would call it
+        (`info` made only when the resolver or one below reads the path)."""
         executor = self.executor
-        parent = plan.type
-        data: dict[str, Any] = {}
-        for item in plan.fields:
-            key = item.key
-            field_path = Path(path, key, parent.name) if item.path else None
-            attribute = item.attribute
-            if attribute == "__typename":
-                value: Any = parent.name
-            elif attribute is not None:
-                value = getattr(source, attribute)
-            elif item.method is not None:
-                value = item.method(source)
-            else:
-                assert item.resolve is not None
-                info = (
-                    None
-                    if field_path is None
-                    else executor.build_resolve_info(item.definition, item.nodes, parent, field_path)
-                )
-                arguments = (
-                    get_argument_values(
-                        item.definition,
-                        item.details[0].node,
-                        executor.variable_values,
-                        None,
-                        executor.hide_suggestions,
-                    )
-                    if item.has_arguments
-                    else {}
-                )
-                if item.direct is not None:
-                    value = item.direct(source, info, arguments)
-                else:
-                    value = item.resolve(source, info, **arguments)
-            if item.text and type(value) is str:
-                data[key] = value
-            else:
-                self.put(data, key, item.output, value, field_path)
-        return data
+        assert item.resolve is not None
+        info = (
+            None if path is None else executor.build_resolve_info(item.definition, item.nodes, parent, path)
+        )
+        arguments = (
+            get_argument_values(
+                item.definition,
+                item.details[0].node,
+                executor.variable_values,
+                None,
+                executor.hide_suggestions,
+            )
+            if item.has_arguments
+            else {}
+        )
+        if item.direct is not None:
+            return item.direct(source, info, arguments)
+        return item.resolve(source, info, **arguments)
 
     def put(
         self, into: dict[str, Any] | list[Any], key: Any, output: Output, value: Any, path: Path | None

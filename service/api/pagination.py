@@ -41,11 +41,9 @@ def _after(cursor: str | None) -> str | None:
         raise BadUserInput(f"`after` is not a cursor this API gave out: {cursor!r}") from error
 
 
-def _edges(context: Context, rows: list[dict[str, Any]]) -> list[InteractionEdge]:
-    return [
-        InteractionEdge(node=Interaction.from_row(context.access.interaction(row)), key=str(row["key"]))
-        for row in rows
-    ]
+def _edges(rows: list[dict[str, Any]]) -> list[InteractionEdge]:
+    """Edges of interaction rows already as the caller may see them (`Access.interaction`)."""
+    return [InteractionEdge(node=Interaction.from_row(row), key=str(row["key"])) for row in rows]
 
 
 def interactions_page(
@@ -58,7 +56,7 @@ def interactions_page(
     if after_key is None and channel is None and first <= LATEST_INTERACTIONS:
         total = int(customer.row["interactionCount"])
         rows = customer.row["latest"][:first]
-        return _connection(context, rows, total, has_next=total > len(rows))
+        return _connection(rows, total, has_next=total > len(rows))
     return _interactions_from_graph(context, customer, first, after_key, channel)
 
 
@@ -73,14 +71,12 @@ async def _interactions_from_graph(
         limit=first + 1,
     )
     total = int(found[0]["total"]) if found else 0
-    page = found[0]["page"] if found else []
-    return _connection(context, page[:first], total, has_next=len(page) > first)
+    page = [context.access.interaction(row) for row in found[0]["page"]] if found else []
+    return _connection(page[:first], total, has_next=len(page) > first)
 
 
-def _connection(
-    context: Context, rows: list[dict[str, Any]], total: int, has_next: bool
-) -> InteractionConnection:
-    edges = _edges(context, rows)
+def _connection(rows: list[dict[str, Any]], total: int, has_next: bool) -> InteractionConnection:
+    edges = _edges(rows)
     return InteractionConnection(
         total_count=total,
         edges=edges,

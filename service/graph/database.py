@@ -73,8 +73,9 @@ class Database:
         finally:
             QUERY_SECONDS.labels(name).observe(time.perf_counter() - started)
         # Named queries return values, lists and maps, never nodes: a plain dict skips the driver's
-        # conversion of graph types (`record.data()`).
-        return [dict(record) for record in records]
+        # conversion of graph types (`record.data()`). A record is a tuple of its values: zipped with
+        # its keys, a 360 row's 21 fields cost one pass in C instead of a lookup each.
+        return [dict(zip(record.keys(), record, strict=True)) for record in records]
 
     async def _managed(self, name: str, routing: RoutingControl, params: dict[str, Any]) -> list[Record]:
         records, _, _ = await self.driver.execute_query(
