@@ -41,7 +41,6 @@ from typing import Any, NamedTuple, TypeVar
 from graphql import (
     DirectiveNode,
     FragmentDefinitionNode,
-    GraphQLID,
     GraphQLList,
     GraphQLNonNull,
     GraphQLObjectType,
@@ -133,11 +132,6 @@ class Output:
     selection: Selection | None = None
 
     @cached_property
-    def text(self) -> bool:
-        """String and ID hand text back as it is: a `str` needs no coercion call."""
-        return self.leaf is GraphQLString or self.leaf is GraphQLID
-
-    @cached_property
     def resolvers(self) -> bool:
         """Does completing a value call resolvers of their own? Only those read the path (`info`)."""
         if self.item is not None:
@@ -166,7 +160,6 @@ class Field:
     # called without strawberry's wrapper too
     direct: Direct | None = None
     has_arguments: bool = False
-    text: bool = False  # Output.text, read once per value
     path: bool = False  # a path is made for this field: its resolver or those below read it
 
     @property
@@ -327,7 +320,7 @@ class _Planner:
             raise Unsupported("@defer or fragment arguments")
         name = details[0].node.name.value
         if name == "__typename":
-            return Field(key, Output(True, leaf=GraphQLString), attribute="__typename", text=True)
+            return Field(key, Output(True, leaf=GraphQLString), attribute="__typename")
         if name.startswith("__"):
             raise Unsupported("introspection")
         definition = self.executor.schema.get_field(parent, name)
@@ -348,7 +341,6 @@ class _Planner:
             _method(strawberry_field, self.executor.schema),
             _direct(strawberry_field, self.executor.schema),
             has_arguments=bool(definition.args or details[0].node.arguments),
-            text=output.text,
         )
         return replace(plan, path=plan.needs_info or output.resolvers)
 

@@ -43,7 +43,15 @@ from collections.abc import Callable
 from math import isfinite
 from typing import TYPE_CHECKING, Any
 
-from graphql import GraphQLBoolean, GraphQLFloat, GraphQLID, GraphQLInt, GraphQLString
+from graphql import (
+    GRAPHQL_MAX_INT,
+    GRAPHQL_MIN_INT,
+    GraphQLBoolean,
+    GraphQLFloat,
+    GraphQLID,
+    GraphQLInt,
+    GraphQLString,
+)
 from graphql.pyutils import Path
 from strawberry.schema.schema_converter import CustomGraphQLEnumType, GraphQLCoreConverter
 
@@ -51,8 +59,6 @@ if TYPE_CHECKING:
     from service.api.compiled import Field, Output, Selection
 
 Fill = Callable[[Any, Any, "Path | None"], dict[str, Any]]
-# Values graphql-core's Int takes as they are: 32-bit signed integers.
-INT_RANGE = "-2147483648 <= {0} <= 2147483647"
 
 
 class _Source:
@@ -153,7 +159,7 @@ def _plain_leaf(source: _Source, leaf: Any, value: str) -> tuple[str, str] | Non
     if leaf is GraphQLString or leaf is GraphQLID:
         return f"type({value}) is str", value
     if leaf is GraphQLInt:
-        return f"type({value}) is int and {INT_RANGE.format(value)}", value
+        return f"type({value}) is int and {GRAPHQL_MIN_INT} <= {value} <= {GRAPHQL_MAX_INT}", value
     if leaf is GraphQLFloat:
         return f"type({value}) is float and isfinite({value})", value
     if leaf is GraphQLBoolean:
