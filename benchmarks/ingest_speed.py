@@ -13,7 +13,9 @@ ran (its JIT compiler thread was then Neo4j's busiest, 5.5 ms of CPU a mutation 
 (`service.graph.store.run`), this process's full collections of them: their p99 fell from 56 ms
 to 23-28 ms then. The baseline, measured in the same run, is the floor Neo4j sets on
 this machine: the same profile rows written with a bare `UNWIND ... CREATE` of one node each, no
-identifiers and no resolution.
+identifiers and no resolution. A second one splits kith's own time: the same file through the same
+ingest with identity resolution switched off (records, identifiers and everything they link to
+written, the lock taken, no one resolved), on an empty graph that is wiped again afterwards.
 """
 
 from __future__ import annotations
@@ -25,6 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from unittest.mock import patch
 
 import httpx
 import orjson
@@ -33,6 +36,7 @@ from benchmarks.common import app_logs_discarded, bench_database, bench_settings
 from service.api.app import create_app, settle_heap
 from service.demo import write_demo
 from service.graph.database import Database
+from service.identity import PassSummary
 from service.ingest import BATCH_SIZE, ingest_file, read_lines
 from service.records import Rejected
 from service.resolution.model import MatchModel
@@ -63,6 +67,21 @@ async def bare_create_baseline(database: Database, path: Path) -> float:
         await (
             await session.run("MATCH (b:Baseline) CALL (b) { DELETE b } IN TRANSACTIONS OF 10000 ROWS")
         ).consume()
+    return rate
+
+
+async def _resolve_nothing(*_: Any) -> PassSummary:
+    return PassSummary(records=0, clusters=0, merges=0)
+
+
+async def unresolved_rate(database: Database, path: Path) -> float:
+    """Profiles/s of the file through `ingest_file` with identity resolution switched off; the graph
+    is wiped afterwards. The difference from the full ingest is what resolving costs."""
+    with patch("service.ingest.resolve_keys", _resolve_nothing):
+        started = time.perf_counter()
+        report = await ingest_file(database, path, bench_settings(), MatchModel())
+        rate = report.accepted / (time.perf_counter() - started)
+    await database.wipe()
     return rate
 
 
@@ -116,6 +135,7 @@ async def measure(households: int, per_person: float) -> None:
         )
         async with bench_database() as database:
             baseline = await bare_create_baseline(database, files.profiles)
+            unresolved = await unresolved_rate(database, files.profiles)
             started = time.perf_counter()
             profiles = await ingest_file(database, files.profiles, bench_settings(), MatchModel())
             profile_seconds = time.perf_counter() - started
@@ -136,6 +156,10 @@ async def measure(households: int, per_person: float) -> None:
     print(
         f"baseline bare CREATE of the same profile rows: {baseline:.0f}/s; "
         f"kith/baseline throughput ratio: {profile_rate / baseline:.3f}"
+    )
+    print(
+        f"the same ingest with identity resolution switched off: {unresolved:.0f}/s; "
+        f"resolving took {1 - profile_rate / unresolved:.0%} of the full ingest's time"
     )
     print_latencies(first, "the first 200 after the bulk load, the JVM still compiling")
     print_latencies(latencies, "the next 200")
