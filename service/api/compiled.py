@@ -229,7 +229,7 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
             return super().execute_operation(serially)
         run = _Run(self)
         try:
-            data = run.selection(plan, self.root_value, None)
+            data = plan.fill(run, self.root_value, None)
         except Exception:  # any error: graphql-core reports it (module docstring)
             return run.discarded(lambda: super(CompilingExecutor, self).execute_operation(serially))
         if run.pending:
@@ -255,7 +255,7 @@ class CompilingExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         run = _Run(self)
         try:
-            data = run.selection(plan, self.root_value, None)
+            data = plan.fill(run, self.root_value, None)
             await run.settle()
         except Exception:  # any error: graphql-core reports it on the full way
             run.close()
@@ -491,9 +491,6 @@ class _Run:
         self.is_awaitable = executor.is_awaitable
         self.pending: list[_Pending] = []
 
-    def selection(self, plan: Selection, source: Any, path: Path | None) -> dict[str, Any]:
-        return plan.fill(self, source, path)
-
     def resolve(self, item: Field, parent: GraphQLObjectType, source: Any, path: Path | None) -> Any:
         """The value of a field that has a resolver of its own, called as graphql-core would call it
         (`info` made only when the resolver or one below reads the path)."""
@@ -548,7 +545,7 @@ class _Run:
                 self.put(items, index, item, element, Path(path, index, None) if paths else None)
             return items
         assert output.selection is not None
-        return self.selection(output.selection, value, path)
+        return output.selection.fill(self, value, path)
 
     async def settle(self) -> None:
         while self.pending:

@@ -53,7 +53,7 @@ Example:
     'birth dates differ'
     >>> twin = MatchRecord("c", given_name="jake", family_name="smith", birth_date="1958-03-12")
     >>> definite_conflict(father, twin, frozenset({"NATIONAL_ID"}))
-    'twins: given names differ'
+    'given names differ'
     >>> senior = MatchRecord("d", given_name="john", family_name="smith",
     ...                      identifiers=frozenset({"EMAIL:john.smith@x.com"}))
     >>> junior = MatchRecord("e", given_name="john", family_name="smith",
@@ -233,11 +233,11 @@ def home_only(pair_levels: Sequence[int | None], counted_kinds: Collection[str])
 def _own_identifiers(records: Sequence[MatchRecord], personal_kinds: Collection[str]) -> list[str]:
     """The strong identifiers of `records` that are one holder's own: not a household's mailbox, and
     not of a personal kind (those are left to the weights)."""
+    own_kinds = set(STRONG_KINDS).difference(personal_kinds)
     return [
         key
         for key in {key for r in records for key in r.identifiers}
-        if key.partition(":")[0] in STRONG_KINDS
-        and key.partition(":")[0] not in personal_kinds
+        if key.partition(":")[0] in own_kinds
         and not household_mailbox(key, [r for r in records if key in r.identifiers])
     ]
 

@@ -126,13 +126,14 @@ def resolve(
     thin = [r for r in ordered if is_thin(r)]
     forbidden = {pair(x, y) for x, y in cannot_link}
 
+    def of(keys: Sequence[str]) -> list[MatchRecord]:
+        return [by_key[key] for key in keys]
+
     def conflict(xs: Sequence[str], ys: Sequence[str]) -> bool:
-        records_x, records_y = [by_key[x] for x in xs], [by_key[y] for y in ys]
-        return clusters_conflict(records_x, records_y, model.personal_kinds, forbidden) is not None
+        return clusters_conflict(of(xs), of(ys), model.personal_kinds, forbidden) is not None
 
     def two_namesakes(xs: Sequence[str], ys: Sequence[str]) -> bool:
-        records_x, records_y = [by_key[x] for x in xs], [by_key[y] for y in ys]
-        return namesakes(records_x, records_y, model.personal_kinds) is not None
+        return namesakes(of(xs), of(ys), model.personal_kinds) is not None
 
     def apart(xs: Sequence[str], ys: Sequence[str]) -> bool:
         return conflict(xs, ys) or any(disagreement(by_key[x], by_key[y]) for x in xs for y in ys)
