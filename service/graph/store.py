@@ -16,10 +16,26 @@ from collections.abc import Collection, Mapping, Sequence
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
+from neo4j.exceptions import DriverError
 
 from service.graph.cypher import statement
 
 Row = dict[str, Any]
+
+
+class StaleRead(DriverError):
+    """A record one statement of a transaction found was not there for the next one.
+
+    Neo4j reads what is committed when each statement runs, and a traversal can meet a record a
+    concurrent commit is rewriting: it reports most such reads itself ("the transaction read outdated
+    data"), as a transient error the driver retries. Once in a full-scale load (98,355 profiles, then
+    513,633 interactions written two transactions at a time) a candidate `resolution_neighbourhood`
+    found was then missing from `match_records`. Retryable like Neo4j's own: the driver runs the
+    whole transaction function again, on what is committed by then.
+    """
+
+    def is_retryable(self) -> bool:
+        return True
 
 
 class _Unprinted(list[Any]):
@@ -107,7 +123,13 @@ async def resolution_neighbourhood(
 
 
 async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str], max_block: int) -> list[Row]:
-    return await collected(tx, "match_records", keys=list(keys), maxBlock=max_block)
+    """The rows of records an earlier statement of `tx` found; raises StaleRead when one is missing."""
+    rows = await collected(tx, "match_records", keys=list(keys), maxBlock=max_block)
+    missing = set(keys) - {row["key"] for row in rows}
+    if missing:
+        named = ", ".join(sorted(missing)[:5])
+        raise StaleRead(f"records found earlier in the transaction are gone: {named}")
+    return rows
 
 
 async def record_keys_page(tx: AsyncManagedTransaction, after: str, limit: int) -> list[str]:
