@@ -34,8 +34,9 @@ from service.resolution.model import (
     stored_or_default,
 )
 from service.resolution.record import MatchRecord
-from service.resolution.resolve import linkable, resolve, without_crowded
+from service.resolution.resolve import Resolution, linkable, resolve, without_crowded
 from service.resolution.survivorship import assign_ids, golden_record
+from service.resolution.thin import is_thin
 from service.resolution.training import estimate_m
 
 RESOLVE_CHUNK = 1000
@@ -126,14 +127,32 @@ def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
 @dataclass(frozen=True)
 class Neighbourhood:
     """The records one resolution pass decides: their rows (`match_records`) and match records,
-    identifiers too common to merge anyone already left out (`resolution.without_crowded`)."""
+    identifiers too common to merge anyone already left out (`resolution.without_crowded`).
+
+    `around_thin` says the closure was cut short around seeds without a name (`closed_neighbourhood`):
+    its outcome stands only if it moves no record but those `seeds` (`keeps_customers`).
+    """
 
     rows: dict[str, dict[str, Any]]
     records: dict[str, MatchRecord]
+    seeds: frozenset[str] = frozenset()
+    around_thin: bool = False
+
+    def keeps_customers(self, clusters: Sequence[tuple[str, ...]]) -> bool:
+        """Whether `clusters` leave every record but the seeds resolved, and in the customer it is in."""
+        stored: dict[str, set[str]] = {}
+        for key, row in self.rows.items():
+            if key in self.seeds:
+                continue
+            if row["customer"] is None or row["dirty"]:
+                return False
+            stored.setdefault(row["customer"], set()).add(key)
+        kept = {frozenset(members) - self.seeds for members in clusters} - {frozenset()}
+        return kept == {frozenset(keys) for keys in stored.values()}
 
 
 async def closed_neighbourhood(
-    tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel
+    tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel, around_thin: bool = True
 ) -> Neighbourhood:
     """The dirty seeds and every record their outcome depends on.
 
@@ -143,14 +162,32 @@ async def closed_neighbourhood(
     the same way whatever else it is given, so resolving the closure lands every record where a
     full run would put it, whatever order they arrived in. Candidates that could never be linked
     are compared and left out: their records stay as they are, and stay where a full run puts them.
+
+    With `around_thin`, when every seed is a thin record (an interaction's "whoever holds this
+    email"), only thin records are followed to their candidates; a named record found brings its
+    customer and nothing more. No cluster of named records changes with a thin record, and where a
+    thin record lands depends only on the thin records sharing its identifiers, the named holders of
+    all of theirs, and those holders' customers (`resolution.thin`): all of which this reads. Named
+    records are then decided without all of their candidates, which is sound only if the outcome
+    leaves them where they are; the caller checks that (`Neighbourhood.keeps_customers`) and else
+    asks again without `around_thin`.
     """
     scores, tf = _SCORES.for_model(model), model.family_frequencies
     rows: dict[str, dict[str, Any]] = {}
     records: dict[str, MatchRecord] = {}
     found: set[str] = set()
-    frontier, only_dirty = sorted(set(seeds)), True
+    dirty: frozenset[str] = frozenset()
+    frontier, only_dirty, members_only = sorted(set(seeds)), True, False
     while frontier and len(found) < MAX_NEIGHBOURHOOD:
-        hops = await store.resolution_neighbourhood(tx, frontier, model.max_holders, MAX_BLOCK, only_dirty)
+        named = [key for key in frontier if members_only and not is_thin(records[key])]
+        followed = sorted(set(frontier) - set(named))
+        hops = (
+            await store.resolution_neighbourhood(tx, followed, model.max_holders, MAX_BLOCK, only_dirty)
+            if followed
+            else []
+        )
+        if named:
+            hops += [{**hop, "candidates": []} for hop in await store.customer_members(tx, named)]
         wanted = {key for hop in hops for key in (*hop["candidates"], *hop["members"])} - rows.keys()
         fetched = await store.match_records(tx, sorted(wanted), MAX_BLOCK) if wanted else []
         holder_counts = {ident["key"]: ident["holders"] for row in fetched for ident in row["identifiers"]}
@@ -158,6 +195,9 @@ async def closed_neighbourhood(
         rows.update((row["key"], row) for row in fetched)
         records.update((record.key, record) for record in cleared)
         found.update(hop["key"] for hop in hops)
+        if only_dirty:
+            dirty = frozenset(hop["key"] for hop in hops)
+            members_only = around_thin and bool(dirty) and all(is_thin(records[key]) for key in dirty)
         reached: set[str] = set()
         for hop in hops:
             record = records[hop["key"]]
@@ -168,7 +208,22 @@ async def closed_neighbourhood(
                 if key not in found and linkable(record, records[key], model, tf, scores)
             )
         frontier, only_dirty = sorted(reached - found), False
-    return Neighbourhood({key: rows[key] for key in found}, {key: records[key] for key in found})
+    return Neighbourhood(
+        {key: rows[key] for key in found}, {key: records[key] for key in found}, dirty, members_only
+    )
+
+
+def _resolved(neighbourhood: Neighbourhood, model: MatchModel) -> Resolution:
+    rows = [neighbourhood.rows[key] for key in sorted(neighbourhood.rows)]
+    return resolve(
+        [neighbourhood.records[row["key"]] for row in rows],
+        model,
+        model.family_frequencies,
+        {ident["key"]: ident["holders"] for row in rows for ident in row["identifiers"]},
+        {(min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]},
+        _SCORES.for_model(model),
+        {block for row in rows for block in row["crowdedBlocks"]},
+    )
 
 
 async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel) -> PassSummary:
@@ -176,22 +231,12 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     neighbourhood = await closed_neighbourhood(tx, seeds, model)
     if not neighbourhood.rows:
         return PassSummary(records=0, clusters=0, merges=0)
+    outcome = _resolved(neighbourhood, model)
+    if neighbourhood.around_thin and not neighbourhood.keeps_customers(outcome.clusters):
+        neighbourhood = await closed_neighbourhood(tx, seeds, model, around_thin=False)
+        outcome = _resolved(neighbourhood, model)
     keys = sorted(neighbourhood.rows)
     rows = [neighbourhood.rows[key] for key in keys]
-    holder_counts = {ident["key"]: ident["holders"] for row in rows for ident in row["identifiers"]}
-    cannot_link = {
-        (min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]
-    }
-    crowded_blocks = {block for row in rows for block in row["crowdedBlocks"]}
-    outcome = resolve(
-        [neighbourhood.records[key] for key in keys],
-        model,
-        model.family_frequencies,
-        holder_counts,
-        cannot_link,
-        _SCORES.for_model(model),
-        crowded_blocks,
-    )
 
     current = {row["key"]: row["customer"] for row in rows if row["customer"] is not None}
     created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}

@@ -122,6 +122,11 @@ async def resolution_neighbourhood(
     )
 
 
+async def customer_members(tx: AsyncManagedTransaction, keys: Sequence[str]) -> list[Row]:
+    """Rows of {key, members}: every record of the customer each given record belongs to."""
+    return await collected(tx, "customer_members", keys=list(keys))
+
+
 async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str], max_block: int) -> list[Row]:
     """The rows of records an earlier statement of `tx` found; raises StaleRead when one is missing."""
     rows = await collected(tx, "match_records", keys=list(keys), maxBlock=max_block)

@@ -1,11 +1,13 @@
 from __future__ import annotations
 
 import random
+from dataclasses import replace
+from typing import Any
 
 from service.config import Settings
 from service.demo import generate
 from service.graph.database import Database
-from service.identity import estimate_model, load_model, resolve_graph
+from service.identity import Neighbourhood, estimate_model, load_model, resolve_graph
 from service.ingest import ingest_objects
 from service.resolution.model import MatchModel
 from tests.integration.graph_helpers import clusters
@@ -27,6 +29,41 @@ async def test_incremental_in_any_order_and_batch_size_equals_a_full_run(
     assert summary.records >= len(profiles)
     assert await clusters(database) == outcomes[0]
     assert len(outcomes[0]) < len(profiles)  # it did merge something
+
+
+async def test_interactions_naming_people_by_identifier_in_any_order_equal_a_full_run(
+    database: Database, settings: Settings
+) -> None:
+    # Batches of interactions alone resolve their thin records with a closure cut short around them
+    # (`closed_neighbourhood(around_thin=True)`); mixed and reversed batches take the whole one.
+    demo = generate(households=60, seed=11, interactions_per_person=4)
+    lines = [*demo.profiles, *demo.interactions]
+    assert sum("identifier" in (line.get("customer") or {}) for line in demo.interactions) > 10
+    shuffled = list(lines)
+    random.Random(5).shuffle(shuffled)
+    outcomes = []
+    for order, batch_size in ((lines, 100), (lines[::-1], 50), (shuffled, 60)):
+        await database.wipe()
+        await ingest_objects(database, order, settings, MatchModel(), batch_size=batch_size)
+        outcomes.append(await clusters(database))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    await resolve_graph(database, MatchModel(), full=True)
+    assert await clusters(database) == outcomes[0]
+    assert any(len(cluster) > 1 for cluster in outcomes[0] if any(k.startswith("kith:") for k in cluster))
+
+
+def test_a_pass_cut_short_around_thin_records_stands_only_if_it_moves_no_one_else() -> None:
+    def row(customer: str | None, dirty: bool = False) -> dict[str, Any]:
+        return {"customer": customer, "dirty": dirty}
+
+    rows = {"crm:1": row("c1"), "web:1": row("c1"), "crm:2": row("c2"), "kith:e": row(None, dirty=True)}
+    around = Neighbourhood(rows, {}, frozenset({"kith:e"}), around_thin=True)
+    assert around.keeps_customers([("crm:1", "kith:e", "web:1"), ("crm:2",)])
+    assert around.keeps_customers([("crm:1", "web:1"), ("crm:2",), ("kith:e",)])
+    assert not around.keeps_customers([("crm:1", "crm:2", "kith:e", "web:1")])  # a merge
+    assert not around.keeps_customers([("crm:1",), ("kith:e", "web:1"), ("crm:2",)])  # a split
+    left_dirty = replace(around, rows={**rows, "crm:2": row("c2", dirty=True)})
+    assert not left_dirty.keeps_customers([("crm:1", "kith:e", "web:1"), ("crm:2",)])
 
 
 async def test_resolve_picks_up_records_left_dirty(database: Database, settings: Settings) -> None:
