@@ -9,26 +9,37 @@ from service.demo import generate
 from service.graph.database import Database
 from service.identity import Neighbourhood, estimate_model, load_model, resolve_graph
 from service.ingest import ingest_objects
+from service.records import record_key
 from service.resolution.model import MatchModel
 from tests.integration.graph_helpers import clusters
+
+
+async def resolved_alike_in_three_orders(
+    database: Database, settings: Settings, lines: list[dict[str, Any]], batch_sizes: tuple[int, int, int]
+) -> set[frozenset[str]]:
+    """The customers `lines` make, after checking that loading them as given, reversed and shuffled
+    (in those batch sizes), and then `kith resolve --full`, all make the same ones."""
+    shuffled = list(lines)
+    random.Random(3).shuffle(shuffled)
+    outcomes = []
+    for order, batch_size in zip((lines, lines[::-1], shuffled), batch_sizes, strict=True):
+        await database.wipe()
+        await ingest_objects(database, order, settings, MatchModel(), batch_size=batch_size)
+        outcomes.append(await clusters(database))
+    assert outcomes[0] == outcomes[1] == outcomes[2]
+    summary = await resolve_graph(database, MatchModel(), full=True)
+    assert summary.records >= sum(len(customer) for customer in outcomes[0])
+    assert await clusters(database) == outcomes[0]
+    return outcomes[0]
 
 
 async def test_incremental_in_any_order_and_batch_size_equals_a_full_run(
     database: Database, settings: Settings
 ) -> None:
     profiles = generate(households=40, seed=5, interactions_per_person=0).profiles
-    shuffled = list(profiles)
-    random.Random(3).shuffle(shuffled)
-    outcomes = []
-    for order, batch_size in ((profiles, 1000), (profiles[::-1], 7), (shuffled, 50)):
-        await database.wipe()
-        await ingest_objects(database, order, settings, MatchModel(), batch_size=batch_size)
-        outcomes.append(await clusters(database))
-    assert outcomes[0] == outcomes[1] == outcomes[2]
-    summary = await resolve_graph(database, MatchModel(), full=True)
-    assert summary.records >= len(profiles)
-    assert await clusters(database) == outcomes[0]
-    assert len(outcomes[0]) < len(profiles)  # it did merge something
+    customers = await resolved_alike_in_three_orders(database, settings, profiles, (1000, 7, 50))
+    assert {record_key(p["source"], p["sourceId"]) for p in profiles} <= set().union(*customers)
+    assert len(customers) < len(profiles)  # it did merge something
 
 
 async def test_interactions_naming_people_by_identifier_in_any_order_equal_a_full_run(
@@ -37,19 +48,10 @@ async def test_interactions_naming_people_by_identifier_in_any_order_equal_a_ful
     # Batches of interactions alone resolve their thin records with a closure cut short around them
     # (`closed_neighbourhood(around_thin=True)`); mixed and reversed batches take the whole one.
     demo = generate(households=60, seed=11, interactions_per_person=4)
-    lines = [*demo.profiles, *demo.interactions]
     assert sum("identifier" in (line.get("customer") or {}) for line in demo.interactions) > 10
-    shuffled = list(lines)
-    random.Random(5).shuffle(shuffled)
-    outcomes = []
-    for order, batch_size in ((lines, 100), (lines[::-1], 50), (shuffled, 60)):
-        await database.wipe()
-        await ingest_objects(database, order, settings, MatchModel(), batch_size=batch_size)
-        outcomes.append(await clusters(database))
-    assert outcomes[0] == outcomes[1] == outcomes[2]
-    await resolve_graph(database, MatchModel(), full=True)
-    assert await clusters(database) == outcomes[0]
-    assert any(len(cluster) > 1 for cluster in outcomes[0] if any(k.startswith("kith:") for k in cluster))
+    lines = [*demo.profiles, *demo.interactions]
+    customers = await resolved_alike_in_three_orders(database, settings, lines, (100, 50, 60))
+    assert any(len(customer) > 1 for customer in customers if any(k.startswith("kith:") for k in customer))
 
 
 def test_a_pass_cut_short_around_thin_records_stands_only_if_it_moves_no_one_else() -> None:
