@@ -179,7 +179,7 @@ async def closed_neighbourhood(
     dirty: frozenset[str] = frozenset()
     frontier, only_dirty, members_only = sorted(set(seeds)), True, False
     while frontier and len(found) < MAX_NEIGHBOURHOOD:
-        named = [key for key in frontier if members_only and not is_thin(records[key])]
+        named = [key for key in frontier if not is_thin(records[key])] if members_only else []
         followed = sorted(set(frontier) - set(named))
         hops = (
             await store.resolution_neighbourhood(tx, followed, model.max_holders, MAX_BLOCK, only_dirty)
