@@ -18,8 +18,13 @@ CREATE INDEX interaction_occurred IF NOT EXISTS FOR (n:Interaction) ON (n.occurr
 CREATE INDEX customer_merged IF NOT EXISTS FOR (n:Customer) ON (n.mergedInto);
 CREATE CONSTRAINT blocking_key IF NOT EXISTS FOR (n:BlockingKey) REQUIRE n.key IS UNIQUE;
 CREATE CONSTRAINT consent_topic IF NOT EXISTS FOR (n:ConsentTopic) REQUIRE n.key IS UNIQUE;
-CREATE FULLTEXT INDEX record_search IF NOT EXISTS FOR (n:SourceRecord) ON EACH [n.givenName, n.familyName, n.nPostcode];
-CREATE FULLTEXT INDEX identifier_search IF NOT EXISTS FOR (n:Identifier) ON EACH [n.value];
+// The full-text indexes are updated after commit, not in it: Lucene's update took a one-profile
+// ingest's commit from about 1 ms to 9.6 ms on the loaded benchmark graph (3.6 ms without). A search
+// waits for the updates committed before it (search_candidates), so it still finds every one.
+CREATE FULLTEXT INDEX record_search IF NOT EXISTS FOR (n:SourceRecord) ON EACH [n.givenName, n.familyName, n.nPostcode]
+  OPTIONS {indexConfig: {`fulltext.eventually_consistent`: true}};
+CREATE FULLTEXT INDEX identifier_search IF NOT EXISTS FOR (n:Identifier) ON EACH [n.value]
+  OPTIONS {indexConfig: {`fulltext.eventually_consistent`: true}};
 CREATE CONSTRAINT flag_id IF NOT EXISTS FOR (n:Flag) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT action_id IF NOT EXISTS FOR (n:Action) REQUIRE n.id IS UNIQUE;
 CREATE CONSTRAINT audit_log_name IF NOT EXISTS FOR (n:AuditLog) REQUIRE n.name IS UNIQUE;

@@ -3,7 +3,10 @@
 // identifiers of the kinds the caller may see find or rank anyone: a search must not confirm whose
 // an email is to someone who may not read emails.
 // params: $lucene (Lucene query string), $limit (int), $kinds (identifier kinds the caller may see)
+// The indexes are updated after commit (schema.cypher): the search first waits for every update
+// committed before it, so a person ingested a moment ago is found.
 // returns: id, names (display names of the customer's records), identifiers (values), postcodes
+CALL db.index.fulltext.awaitEventuallyConsistentIndexRefresh()
 CALL (){
   CALL db.index.fulltext.queryNodes('record_search', $lucene, {limit: $limit}) YIELD node
   MATCH (node)-[:BELONGS_TO]->(c:Customer)

@@ -131,8 +131,12 @@ class Database:
         return None
 
     async def apply_schema(self) -> int:
-        """Applies `cypher/schema.cypher`; every statement is IF NOT EXISTS, so it is idempotent."""
+        """Applies `cypher/schema.cypher`; every statement is IF NOT EXISTS, so it is idempotent. An
+        index an earlier version created with other options is dropped first, and created anew."""
         async with self.driver.session(database=self.settings.neo4j_database) as session:
+            outdated = await (await session.run(named("schema_outdated_indexes"))).value("name")
+            for name in outdated:
+                await (await session.run(named("schema_drop_index"), name=name)).consume()
             for text in statements("schema"):
                 await session.run(Query(text))
         return len(statements("schema"))

@@ -11,8 +11,9 @@ few blocking keys, or share an identifier. Each key is a pass that survives diff
 | bkNames | both names' metaphones, sorted | a wrong birth date, a move, names swapped |
 | bkBirthPostcode | birth date, postcode | both names misspelt |
 
-The graph layer stores the keys as indexed properties of the source record and fetches candidates
-with `WHERE r.bkX = $value`.
+The graph layer stores each value (`block_key`: "bkName=value") as a `BlockingKey` node, unique and
+so indexed, that the record points to: a record's candidates are the other records pointing at its
+nodes, and a node's degree tells a crowded block (`MAX_BLOCK`) without reading its records.
 
 Example:
     >>> blocking_keys(MatchRecord("a", given_name="bob", given_canonical="robert", family_name="smith",

@@ -203,6 +203,17 @@ def test_search_is_fuzzy_over_names(loaded: TestClient) -> None:
     assert by_postcode["data"]["searchCustomers"][0]["customer"]["displayName"] == "Jonathan Smith"
 
 
+def test_search_finds_each_person_as_soon_as_their_ingest_returns(client: TestClient) -> None:
+    # The full-text indexes are updated after commit: each search must wait for the ones before it.
+    surnames = ("Quennell", "Rowntree", "Saxelby", "Tredinnick", "Ushworth", "Vokins", "Wagstaffe")
+    for number, surname in enumerate(surnames * 3):
+        surname = f"{surname}{'e' * (number // len(surnames))}"
+        profile = {"source": "crm", "sourceId": str(number), "givenName": "Ada", "familyName": surname}
+        assert gql(client, INGEST, profiles=[profile], interactions=[])["data"]["ingest"]["accepted"] == 1
+        found = gql(client, f'{{ searchCustomers(text: "ada {surname}") {{ customer {{ displayName }} }} }}')
+        assert f"Ada {surname}" in {m["customer"]["displayName"] for m in found["data"]["searchCustomers"]}
+
+
 def test_source_records_page_through_every_record(loaded: TestClient) -> None:
     query = """query($after: String) { sourceRecords(first: 2, after: $after) {
       edges { node { source sourceId } } pageInfo { hasNextPage endCursor } } }"""

@@ -54,6 +54,30 @@ async def test_schema_apply_is_idempotent(database: Database) -> None:
     assert records[0]["n"] >= 9
 
 
+async def _full_text_updated_after_commit(database: Database) -> dict[str, bool]:
+    records, _, _ = await database.driver.execute_query(
+        "SHOW FULLTEXT INDEXES YIELD name, options "
+        "RETURN name, options.indexConfig.`fulltext.eventually_consistent` AS afterCommit"
+    )
+    return {record["name"]: record["afterCommit"] for record in records}
+
+
+async def test_schema_apply_creates_again_a_full_text_index_an_earlier_version_updated_in_the_commit(
+    database: Database,
+) -> None:
+    await database.driver.execute_query("DROP INDEX record_search")
+    await database.driver.execute_query(
+        "CREATE FULLTEXT INDEX record_search FOR (n:SourceRecord) ON EACH [n.givenName]"
+    )
+    assert (await _full_text_updated_after_commit(database))["record_search"] is False
+    await database.apply_schema()
+    await database.driver.execute_query("CALL db.awaitIndexes(60)")
+    assert await _full_text_updated_after_commit(database) == {
+        "record_search": True,
+        "identifier_search": True,
+    }
+
+
 async def test_a_read_query_can_not_write(database: Database) -> None:
     with pytest.raises(ClientError):
         await database.driver.execute_query("CREATE (:Customer {id: 'x'})", routing_="r")
