@@ -111,6 +111,34 @@ def _changed(
     return not (unchanged_records and sizes[customer_id] == len(members))
 
 
+def households_unmoved(
+    members: tuple[str, ...],
+    customer_id: str,
+    current: dict[str, str],
+    sizes: Counter[str],
+    by_key: dict[str, dict[str, Any]],
+) -> bool:
+    """True when a cluster is a customer as stored plus new records that bring it nothing households
+    are decided on (`household_facts`): no address, device, relationship or birth date, and only
+    identifiers it holds already (an interaction's "whoever holds this email" joining its holder).
+    Its household, and everyone else's, is then what it was."""
+    stored = [key for key in members if key in current]
+    if (
+        not stored
+        or len(stored) != sizes[customer_id]
+        or any(current[key] != customer_id or by_key[key]["dirty"] for key in stored)
+    ):
+        return False
+    held = {ident["key"] for key in stored for ident in by_key[key]["identifiers"]}
+    return all(
+        not by_key[key]["householdLinks"]
+        and by_key[key]["birthDate"] is None
+        and {ident["key"] for ident in by_key[key]["identifiers"]} <= held
+        for key in members
+        if key not in current
+    )
+
+
 def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
     # Only usable values compete: an impossible birth date on a record never becomes golden.
     return {
@@ -272,9 +300,12 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     await store.write_merges(tx, assignment.merged, reason="identity resolution")
     # A reloaded profile (a new address, say) makes its cluster count as changed too, so the
     # customers of changed clusters, and those merged away, are all whose households can move.
-    await update_households(
-        tx, sorted({*(assignment.ids[members] for members in changed), *assignment.merged})
-    )
+    moved = [
+        assignment.ids[members]
+        for members in changed
+        if not households_unmoved(members, assignment.ids[members], current, sizes, by_key)
+    ]
+    await update_households(tx, sorted({*moved, *assignment.merged}))
     return PassSummary(records=len(keys), clusters=len(clusters), merges=len(assignment.merged))
 
 

@@ -440,6 +440,24 @@ async def test_households_updated_batch_by_batch_equal_a_full_rebuild(
     assert await households(database) == incremental  # the same groups, and every id kept
 
 
+async def test_interactions_naming_people_by_identifier_leave_households_as_a_rebuild_finds_them(
+    database: Database, settings: Settings
+) -> None:
+    # Their thin records join customers without re-deciding households (`identity.households_unmoved`).
+    demo = generate(households=40, seed=7, interactions_per_person=4)
+    assert sum("identifier" in (line.get("customer") or {}) for line in demo.interactions) > 10
+    profiles = list(demo.profiles)
+    random.Random(3).shuffle(profiles)  # a person's records arrive in different batches
+    for start in range(0, len(profiles), 37):
+        await ingest_objects(database, profiles[start : start + 37], settings, MatchModel())
+    for start in range(0, len(demo.interactions), 50):
+        await ingest_objects(database, demo.interactions[start : start + 50], settings, MatchModel())
+    incremental = await households(database)
+    assert sum(len(members) > 1 for members in incremental.values()) >= 10
+    assert await rebuild_households(database) == len(incremental)
+    assert await households(database) == incremental
+
+
 async def test_deciding_a_home_reads_nobody_seen_only_at_its_postcode(
     database: Database, settings: Settings
 ) -> None:

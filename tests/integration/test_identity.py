@@ -1,13 +1,14 @@
 from __future__ import annotations
 
 import random
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from service.config import Settings
 from service.demo import generate
 from service.graph.database import Database
-from service.identity import Neighbourhood, estimate_model, load_model, resolve_graph
+from service.identity import Neighbourhood, estimate_model, households_unmoved, load_model, resolve_graph
 from service.ingest import ingest_objects
 from service.records import record_key
 from service.resolution.model import MatchModel
@@ -66,6 +67,37 @@ def test_a_pass_cut_short_around_thin_records_stands_only_if_it_moves_no_one_els
     assert not around.keeps_customers([("crm:1",), ("kith:e", "web:1"), ("crm:2",)])  # a split
     left_dirty = replace(around, rows={**rows, "crm:2": row("c2", dirty=True)})
     assert not left_dirty.keeps_customers([("crm:1", "kith:e", "web:1"), ("crm:2",)])
+
+
+def test_households_stay_unmoved_only_when_a_customer_gains_records_that_bring_no_household_facts() -> None:
+    def row(identifiers: tuple[str, ...], dirty: bool = False, **facts: Any) -> dict[str, Any]:
+        return {
+            "identifiers": [{"key": key} for key in identifiers],
+            "dirty": dirty,
+            "householdLinks": facts.get("links", False),
+            "birthDate": facts.get("birth"),
+        }
+
+    rows = {"crm:1": row(("EMAIL:a@x.com",)), "web:1": row(("PHONE:+44", "EMAIL:a@x.com"))}
+    current = {"crm:1": "c1", "web:1": "c1"}
+
+    def unmoved(
+        thin: dict[str, Any],
+        members: tuple[str, ...] = ("crm:1", "kith:e", "web:1"),
+        customer: str = "c1",
+        **stored: Any,
+    ) -> bool:
+        by_key = {**rows, **stored, "kith:e": thin}
+        return households_unmoved(members, customer, current, Counter(current.values()), by_key)
+
+    assert unmoved(row(("PHONE:+44",)))
+    assert not unmoved(row(("EMAIL:b@x.com",)))  # an identifier the customer did not hold
+    assert not unmoved(row((), links=True))  # an address, a device or a relationship
+    assert not unmoved(row((), birth="1980-01-02"))
+    assert not unmoved(row(("PHONE:+44",)), **{"web:1": row(("PHONE:+44",), dirty=True)})  # a reload
+    assert not unmoved(row(()), members=("crm:1", "kith:e"))  # a split
+    # A new customer, even of a record bringing nothing (a junk identifier is left out of its row).
+    assert not unmoved(row(()), members=("kith:e",), customer="c2")
 
 
 async def test_resolve_picks_up_records_left_dirty(database: Database, settings: Settings) -> None:
