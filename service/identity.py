@@ -16,6 +16,7 @@ import secrets
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from neo4j import AsyncManagedTransaction
@@ -98,45 +99,45 @@ def _match_record(row: dict[str, Any]) -> MatchRecord:
     )
 
 
-def _changed(
-    members: tuple[str, ...],
-    customer_id: str,
-    current: dict[str, str],
-    sizes: Counter[str],
-    by_key: dict[str, dict[str, Any]],
-) -> bool:
-    """False when a cluster is exactly a customer as stored, none of whose records changed: the
-    neighbourhood holds every record of every customer it touches, so nothing else can be its."""
-    unchanged_records = all(current.get(key) == customer_id and not by_key[key]["dirty"] for key in members)
-    return not (unchanged_records and sizes[customer_id] == len(members))
+@dataclass(frozen=True)
+class StoredCustomers:
+    """The customers a neighbourhood's records belong to as stored, to tell what a pass changed.
 
+    `rows` are the neighbourhood's `match_records` rows; `current` maps each record that has a
+    customer to its id.
+    """
 
-def households_unmoved(
-    members: tuple[str, ...],
-    customer_id: str,
-    current: dict[str, str],
-    sizes: Counter[str],
-    by_key: dict[str, dict[str, Any]],
-) -> bool:
-    """True when a cluster is a customer as stored plus new records that bring it nothing households
-    are decided on (`household_facts`): no address, device, relationship or birth date, and only
-    identifiers it holds already (an interaction's "whoever holds this email" joining its holder).
-    Its household, and everyone else's, is then what it was."""
-    stored = [key for key in members if key in current]
-    if (
-        not stored
-        or len(stored) != sizes[customer_id]
-        or any(current[key] != customer_id or by_key[key]["dirty"] for key in stored)
-    ):
-        return False
-    held = {ident["key"] for key in stored for ident in by_key[key]["identifiers"]}
-    return all(
-        not by_key[key]["householdLinks"]
-        and by_key[key]["birthDate"] is None
-        and {ident["key"] for ident in by_key[key]["identifiers"]} <= held
-        for key in members
-        if key not in current
-    )
+    rows: dict[str, dict[str, Any]]
+    current: dict[str, str]
+
+    @cached_property
+    def sizes(self) -> Counter[str]:
+        return Counter(self.current.values())
+
+    def is_stored(self, members: tuple[str, ...], customer_id: str) -> bool:
+        """Whether `members` are all the records of that customer as stored, and none changed: the
+        neighbourhood holds every record of every customer it touches, so nothing else can be its."""
+        unchanged = all(
+            self.current.get(key) == customer_id and not self.rows[key]["dirty"] for key in members
+        )
+        return unchanged and self.sizes[customer_id] == len(members)
+
+    def households_unmoved(self, members: tuple[str, ...], customer_id: str) -> bool:
+        """Whether a cluster is a customer as stored plus new records that bring it nothing
+        households are decided on (`household_facts`): no address, device, relationship or birth
+        date, and only identifiers it holds already (an interaction's "whoever holds this email"
+        joining its holder). Its household, and everyone else's, is then what it was."""
+        stored = tuple(key for key in members if key in self.current)
+        if not stored or not self.is_stored(stored, customer_id):
+            return False
+        held = {ident["key"] for key in stored for ident in self.rows[key]["identifiers"]}
+        return all(
+            not self.rows[key]["householdLinks"]
+            and self.rows[key]["birthDate"] is None
+            and {ident["key"] for ident in self.rows[key]["identifiers"]} <= held
+            for key in members
+            if key not in self.current
+        )
 
 
 def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
@@ -270,11 +271,9 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}
     assignment = assign_ids(outcome.clusters, current, created, new_customer_id)
     by_key = neighbourhood.rows
-    sizes = Counter(current.values())
+    stored = StoredCustomers(by_key, current)
     changed = [
-        members
-        for members in outcome.clusters
-        if _changed(members, assignment.ids[members], current, sizes, by_key)
+        members for members in outcome.clusters if not stored.is_stored(members, assignment.ids[members])
     ]
     changed_keys = {key for members in changed for key in members}
     clusters = [
@@ -303,7 +302,7 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     moved = [
         assignment.ids[members]
         for members in changed
-        if not households_unmoved(members, assignment.ids[members], current, sizes, by_key)
+        if not stored.households_unmoved(members, assignment.ids[members])
     ]
     await update_households(tx, sorted({*moved, *assignment.merged}))
     return PassSummary(records=len(keys), clusters=len(clusters), merges=len(assignment.merged))

@@ -443,7 +443,8 @@ async def test_households_updated_batch_by_batch_equal_a_full_rebuild(
 async def test_interactions_naming_people_by_identifier_leave_households_as_a_rebuild_finds_them(
     database: Database, settings: Settings
 ) -> None:
-    # Their thin records join customers without re-deciding households (`identity.households_unmoved`).
+    # Their thin records join customers without re-deciding households
+    # (`identity.StoredCustomers.households_unmoved`); profiles arriving in pieces re-decide them.
     demo = generate(households=40, seed=7, interactions_per_person=4)
     assert sum("identifier" in (line.get("customer") or {}) for line in demo.interactions) > 10
     profiles = list(demo.profiles)

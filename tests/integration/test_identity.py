@@ -1,14 +1,13 @@
 from __future__ import annotations
 
 import random
-from collections import Counter
 from dataclasses import replace
 from typing import Any
 
 from service.config import Settings
 from service.demo import generate
 from service.graph.database import Database
-from service.identity import Neighbourhood, estimate_model, households_unmoved, load_model, resolve_graph
+from service.identity import Neighbourhood, StoredCustomers, estimate_model, load_model, resolve_graph
 from service.ingest import ingest_objects
 from service.records import record_key
 from service.resolution.model import MatchModel
@@ -88,7 +87,7 @@ def test_households_stay_unmoved_only_when_a_customer_gains_records_that_bring_n
         **stored: Any,
     ) -> bool:
         by_key = {**rows, **stored, "kith:e": thin}
-        return households_unmoved(members, customer, current, Counter(current.values()), by_key)
+        return StoredCustomers(by_key, current).households_unmoved(members, customer)
 
     assert unmoved(row(("PHONE:+44",)))
     assert not unmoved(row(("EMAIL:b@x.com",)))  # an identifier the customer did not hold
