@@ -103,12 +103,15 @@ def _match_record(row: dict[str, Any]) -> MatchRecord:
 class StoredCustomers:
     """The customers a neighbourhood's records belong to as stored, to tell what a pass changed.
 
-    `rows` are the neighbourhood's `match_records` rows; `current` maps each record that has a
-    customer to its id.
+    `rows` are the neighbourhood's `match_records` rows, by record key.
     """
 
     rows: dict[str, dict[str, Any]]
-    current: dict[str, str]
+
+    @cached_property
+    def current(self) -> dict[str, str]:
+        """Each record that has a customer, with its id."""
+        return {key: row["customer"] for key, row in self.rows.items() if row["customer"] is not None}
 
     @cached_property
     def sizes(self) -> Counter[str]:
@@ -167,17 +170,19 @@ class Neighbourhood:
     seeds: frozenset[str] = frozenset()
     around_thin: bool = False
 
+    @cached_property
+    def stored(self) -> StoredCustomers:
+        return StoredCustomers(self.rows)
+
     def keeps_customers(self, clusters: Sequence[tuple[str, ...]]) -> bool:
-        """Whether `clusters` leave every record but the seeds resolved, and in the customer it is in."""
-        stored: dict[str, set[str]] = {}
-        for key, row in self.rows.items():
-            if key in self.seeds:
-                continue
-            if row["customer"] is None or row["dirty"]:
+        """Whether `clusters` (of every record here) leave every record but the seeds resolved, and in
+        the customer it is in: each cluster, seeds aside, is a stored customer whole."""
+        current = self.stored.current
+        for members in clusters:
+            rest = tuple(key for key in members if key not in self.seeds)
+            if rest and not (rest[0] in current and self.stored.is_stored(rest, current[rest[0]])):
                 return False
-            stored.setdefault(row["customer"], set()).add(key)
-        kept = {frozenset(members) - self.seeds for members in clusters} - {frozenset()}
-        return kept == {frozenset(keys) for keys in stored.values()}
+        return True
 
 
 async def closed_neighbourhood(
@@ -267,11 +272,10 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
     keys = sorted(neighbourhood.rows)
     rows = [neighbourhood.rows[key] for key in keys]
 
-    current = {row["key"]: row["customer"] for row in rows if row["customer"] is not None}
+    stored = neighbourhood.stored
     created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}
-    assignment = assign_ids(outcome.clusters, current, created, new_customer_id)
+    assignment = assign_ids(outcome.clusters, stored.current, created, new_customer_id)
     by_key = neighbourhood.rows
-    stored = StoredCustomers(by_key, current)
     changed = [
         members for members in outcome.clusters if not stored.is_stored(members, assignment.ids[members])
     ]
