@@ -26,6 +26,7 @@ from service.graph import store
 from service.graph.database import Database
 from service.household_sync import update_households
 from service.resolution.blocking import MAX_BLOCK
+from service.resolution.cluster import Link
 from service.resolution.compare import PairScore
 from service.resolution.model import (
     MatchModel,
@@ -162,7 +163,7 @@ class Neighbourhood:
     identifiers too common to merge anyone already left out (`resolution.without_crowded`).
 
     `around_thin` says the closure was cut short around seeds without a name (`closed_neighbourhood`):
-    its outcome stands only if it moves no record but those `seeds` (`keeps_customers`).
+    the outcome for a cluster stands only if it moves no record but those `seeds` (`settles`).
     """
 
     rows: dict[str, dict[str, Any]]
@@ -174,15 +175,12 @@ class Neighbourhood:
     def stored(self) -> StoredCustomers:
         return StoredCustomers(self.rows)
 
-    def keeps_customers(self, clusters: Sequence[tuple[str, ...]]) -> bool:
-        """Whether `clusters` (of every record here) leave every record but the seeds resolved, and in
-        the customer it is in: each cluster, seeds aside, is a stored customer whole."""
+    def settles(self, members: tuple[str, ...]) -> bool:
+        """Whether a cluster (of records here) leaves every record in it but the seeds resolved, and in
+        the customer it is in: seeds aside, it is a stored customer whole."""
+        rest = tuple(key for key in members if key not in self.seeds)
         current = self.stored.current
-        for members in clusters:
-            rest = tuple(key for key in members if key not in self.seeds)
-            if rest and not (rest[0] in current and self.stored.is_stored(rest, current[rest[0]])):
-                return False
-        return True
+        return not rest or (rest[0] in current and self.stored.is_stored(rest, current[rest[0]]))
 
 
 async def closed_neighbourhood(
@@ -203,8 +201,8 @@ async def closed_neighbourhood(
     thin record lands depends only on the thin records sharing its identifiers, the named holders of
     all of theirs, and those holders' customers (`resolution.thin`): all of which this reads. Named
     records are then decided without all of their candidates, which is sound only if the outcome
-    leaves them where they are; the caller checks that (`Neighbourhood.keeps_customers`) and else
-    asks again without `around_thin`.
+    leaves them where they are; the caller checks that for each cluster (`Neighbourhood.settles`) and
+    decides the seeds of any other cluster again without `around_thin`.
     """
     scores, tf = _SCORES.for_model(model), model.family_frequencies
     rows: dict[str, dict[str, Any]] = {}
@@ -260,27 +258,49 @@ def _resolved(neighbourhood: Neighbourhood, model: MatchModel) -> Resolution:
     )
 
 
-async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel) -> PassSummary:
-    """Re-decides the clusters around `seeds` and stores customers, evidence and merges."""
-    neighbourhood = await closed_neighbourhood(tx, seeds, model)
+async def resolve_keys(
+    tx: AsyncManagedTransaction, seeds: Sequence[str], model: MatchModel, around_thin: bool = True
+) -> PassSummary:
+    """Re-decides the clusters around `seeds` and stores customers, evidence and merges.
+
+    A closure cut short around thin seeds (`closed_neighbourhood`) settles the clusters that leave
+    every named record where it was (nearly all: an interaction's "whoever holds this email" joining
+    its holder); the seeds of any other cluster (one that ties two named customers together) are
+    then decided by a second pass over their whole closure, which reads what the first wrote.
+    """
+    neighbourhood = await closed_neighbourhood(tx, seeds, model, around_thin)
     if not neighbourhood.rows:
         return PassSummary(records=0, clusters=0, merges=0)
     outcome = _resolved(neighbourhood, model)
-    if neighbourhood.around_thin and not neighbourhood.keeps_customers(outcome.clusters):
-        neighbourhood = await closed_neighbourhood(tx, seeds, model, around_thin=False)
-        outcome = _resolved(neighbourhood, model)
-    keys = sorted(neighbourhood.rows)
-    rows = [neighbourhood.rows[key] for key in keys]
+    clusters, unsettled = outcome.clusters, []
+    if neighbourhood.around_thin:
+        clusters = [members for members in outcome.clusters if neighbourhood.settles(members)]
+        unsettled = sorted(set(neighbourhood.seeds).difference(*clusters))
+    summary = await _store(tx, neighbourhood, clusters, outcome.links)
+    if unsettled:
+        summary += await resolve_keys(tx, unsettled, model, around_thin=False)
+    return summary
 
+
+async def _store(
+    tx: AsyncManagedTransaction,
+    neighbourhood: Neighbourhood,
+    clusters: Sequence[tuple[str, ...]],
+    links: Sequence[Link],
+) -> PassSummary:
+    """Writes the clusters that changed (with their links and golden records), the merges, and the
+    households that can move with them."""
     stored = neighbourhood.stored
-    created = {row["customer"]: row["customerCreated"] for row in rows if row["customer"] is not None}
-    assignment = assign_ids(outcome.clusters, stored.current, created, new_customer_id)
+    created = {
+        row["customer"]: row["customerCreated"]
+        for row in neighbourhood.rows.values()
+        if row["customer"] is not None
+    }
+    assignment = assign_ids(clusters, stored.current, created, new_customer_id)
     by_key = neighbourhood.rows
-    changed = [
-        members for members in outcome.clusters if not stored.is_stored(members, assignment.ids[members])
-    ]
+    changed = [members for members in clusters if not stored.is_stored(members, assignment.ids[members])]
     changed_keys = {key for members in changed for key in members}
-    clusters = [
+    rows = [
         {
             "id": assignment.ids[members],
             "members": list(members),
@@ -288,7 +308,7 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
         }
         for members in changed
     ]
-    links = [
+    evidence = [
         {
             "a": link.a,
             "b": link.b,
@@ -296,10 +316,10 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
             "score": round(link.weight, 3),
             "evidence": list(link.evidence),
         }
-        for link in outcome.links
+        for link in links
         if link.a in changed_keys
     ]
-    await store.write_clusters(tx, sorted(changed_keys), clusters, links)
+    await store.write_clusters(tx, sorted(changed_keys), rows, evidence)
     await store.write_merges(tx, assignment.merged, reason="identity resolution")
     # A reloaded profile (a new address, say) makes its cluster count as changed too, so the
     # customers of changed clusters, and those merged away, are all whose households can move.
@@ -309,7 +329,7 @@ async def resolve_keys(tx: AsyncManagedTransaction, seeds: Sequence[str], model:
         if not stored.households_unmoved(members, assignment.ids[members])
     ]
     await update_households(tx, sorted({*moved, *assignment.merged}))
-    return PassSummary(records=len(keys), clusters=len(clusters), merges=len(assignment.merged))
+    return PassSummary(records=len(by_key), clusters=len(rows), merges=len(assignment.merged))
 
 
 async def load_model(database: Database) -> MatchModel:

@@ -54,18 +54,20 @@ async def test_interactions_naming_people_by_identifier_in_any_order_equal_a_ful
     assert any(len(customer) > 1 for customer in customers if any(k.startswith("kith:") for k in customer))
 
 
-def test_a_pass_cut_short_around_thin_records_stands_only_if_it_moves_no_one_else() -> None:
+def test_a_pass_cut_short_around_thin_records_settles_a_cluster_only_if_it_moves_no_one_else() -> None:
     def row(customer: str | None, dirty: bool = False) -> dict[str, Any]:
         return {"customer": customer, "dirty": dirty}
 
     rows = {"crm:1": row("c1"), "web:1": row("c1"), "crm:2": row("c2"), "kith:e": row(None, dirty=True)}
     around = Neighbourhood(rows, {}, frozenset({"kith:e"}), around_thin=True)
-    assert around.keeps_customers([("crm:1", "kith:e", "web:1"), ("crm:2",)])
-    assert around.keeps_customers([("crm:1", "web:1"), ("crm:2",), ("kith:e",)])
-    assert not around.keeps_customers([("crm:1", "crm:2", "kith:e", "web:1")])  # a merge
-    assert not around.keeps_customers([("crm:1",), ("kith:e", "web:1"), ("crm:2",)])  # a split
+    assert around.settles(("crm:1", "kith:e", "web:1"))  # joins a customer
+    assert around.settles(("crm:2",))
+    assert around.settles(("kith:e",))  # stays on its own
+    assert not around.settles(("crm:1", "crm:2", "kith:e", "web:1"))  # a merge
+    assert not around.settles(("kith:e", "web:1"))  # a split
+    assert not around.settles(("crm:1",))
     left_dirty = replace(around, rows={**rows, "crm:2": row("c2", dirty=True)})
-    assert not left_dirty.keeps_customers([("crm:1", "kith:e", "web:1"), ("crm:2",)])
+    assert not left_dirty.settles(("crm:2",))
 
 
 def test_households_stay_unmoved_only_when_a_customer_gains_records_that_bring_no_household_facts() -> None:
@@ -148,3 +150,56 @@ async def test_the_estimated_model_is_learnt_from_the_graph_stored_and_resolved_
     assert len(after) < len(profiles)
     # The learnt model disagrees with the defaults on a few records at most.
     assert len(before ^ after) <= len(before) // 10
+
+
+async def test_a_thin_record_tying_two_customers_together_is_decided_apart_from_those_that_join_one(
+    database: Database, settings: Settings
+) -> None:
+    # Two named records hold one email but named resolution keeps them apart: a first name alone, and
+    # a misspelt one. An interaction naming that email ties them together, which a closure cut short
+    # around thin records can not settle: that thin record is decided again with its whole closure,
+    # while the other interaction's joins its customer in the first pass.
+    email = {"kind": "EMAIL", "value": "caleb2007@example.com"}
+    phone = {"kind": "PHONE", "value": "+447823456789"}
+    profiles = [
+        {
+            "source": "webshop",
+            "sourceId": "W1",
+            "givenName": "Cakeb",
+            "familyName": "Simmons",
+            "address": {
+                "line1": "4 Kelvin Way",
+                "locality": "Glasgow",
+                "postcode": "G17 3UY",
+                "country": "GB",
+            },
+            "identifiers": [email, {"kind": "ACCOUNT_ID", "value": "W1"}],
+        },
+        {
+            "source": "app",
+            "sourceId": "A1",
+            "givenName": "Caleb",
+            "identifiers": [email, {"kind": "DEVICE_ID", "value": "dev-3e27"}],
+        },
+        {
+            "source": "crm",
+            "sourceId": "C1",
+            "givenName": "Mary",
+            "familyName": "Quinn",
+            "birthDate": "1961-03-04",
+            "identifiers": [phone],
+        },
+    ]
+    interactions = [
+        {"type": "interaction", "source": "shop", "sourceId": f"T{n}", "customer": {"identifier": identifier}}
+        for n, identifier in enumerate((email, phone))
+    ]
+    await ingest_objects(database, profiles, settings, MatchModel())
+    before = await clusters(database)
+    assert {"webshop:W1"} in before and {"app:A1"} in before, "the scenario needs two customers"
+    await ingest_objects(database, interactions, settings, MatchModel())
+    outcome = await clusters(database)
+    assert {"webshop:W1", "app:A1", "kith:identifier:EMAIL:caleb2007@example.com"} in outcome
+    assert {"crm:C1", "kith:identifier:PHONE:+447823456789"} in outcome
+    await resolve_graph(database, MatchModel(), full=True)
+    assert await clusters(database) == outcome
