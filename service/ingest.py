@@ -5,12 +5,13 @@ leniently (`service.records`), normalised (`service.normalize`), written in batc
 and resolved in the same transaction, so when a batch commits its people are already customers
 and a dropped connection never leaves half a merge. Batches take the resolution lock first, so two
 ingests sharing identifiers end exactly as if they had run one after the other. Interactions change
-no one's identity: a batch's are written in a transaction of their own, without the lock, once its
-records are (see `ingest_parsed`).
+no one's identity: a file's are written in a transaction of their own, without the lock, once its
+records are (see `ingest_parsed`); a request's few ride in its one transaction (`ingest_objects`).
 
 Example:
     async with Database(settings) as database:
-        report = await ingest_objects(database, [{"source": "crm", "sourceId": "1", "givenName": "Ann"}])
+        ann = {"source": "crm", "sourceId": "1", "givenName": "Ann"}
+        report = await ingest_objects(database, [ann], settings)
         assert report.accepted == 1
 """
 
@@ -361,17 +362,22 @@ class Preparer:
         return warnings
 
 
+async def write_records(tx: AsyncManagedTransaction, batch: Batch, model: MatchModel) -> None:
+    """Writes the records of one batch and resolves them, in the caller's transaction (which holds
+    the resolution lock). The batch's interactions are left to the caller."""
+    batch.rows["upsert_identifier_records"] = list(batch.identifier_records.values())
+    for name in WRITE_ORDER:
+        await store.write_rows(tx, name, batch.rows[name])
+    await resolve_keys(tx, batch.seeds(), model)
+
+
 async def write_batch(database: Database, batch: Batch, model: MatchModel) -> None:
     """Writes and resolves the records of one batch in a single transaction: all of them land, or
     none of them. The batch's interactions are left to `write_interactions`."""
-    batch.rows["upsert_identifier_records"] = list(batch.identifier_records.values())
-    seeds = batch.seeds()
 
     async def work(tx: AsyncManagedTransaction) -> None:
         await store.take_resolution_lock(tx)
-        for name in WRITE_ORDER:
-            await store.write_rows(tx, name, batch.rows[name])
-        await resolve_keys(tx, seeds, model)
+        await write_records(tx, batch, model)
 
     await database.in_write_transaction(work)
 
@@ -549,10 +555,13 @@ def _batches(
     yield batch, position
 
 
-async def ingest_context(database: Database, settings: Settings) -> tuple[MatchModel, SuppressionList]:
-    """The match model and the suppression list, read for one request in one round trip: the
-    mutation's two separate reads (two transactions each) were a fifth of its round trips."""
-    row = (await database.answer("ingest_context"))[0]
+async def locked_ingest_context(
+    tx: AsyncManagedTransaction, settings: Settings
+) -> tuple[MatchModel, SuppressionList]:
+    """Takes the resolution lock and reads, under it, the match model and the suppression list, in
+    one round trip: a GraphQL `ingest` then waits for nothing else before it writes, and a person
+    forgotten before it took the lock (forgetting takes the lock too) is turned away."""
+    row = (await store.run(tx, "ingest_context"))[0]
     return stored_or_default(row["parameters"]), SuppressionList(settings.privacy_key(), set(row["hashes"]))
 
 
@@ -563,14 +572,11 @@ async def ingest_parsed(
     model: MatchModel,
     on_progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
-    suppression: SuppressionList | None = None,
 ) -> IngestReport:
-    """Loads parsed lines in batches; rejections are reported, never raised. Without `suppression`
-    the list is read here."""
+    """Loads parsed lines in batches; rejections are reported, never raised."""
     report = IngestReport()
     # Read once: a person forgotten while a long ingest runs is suppressed from the next one on.
-    if suppression is None:
-        suppression = await suppression_list(database, settings)
+    suppression = await suppression_list(database, settings)
     preparer = Preparer(settings.kith_default_region, suppression)
     batches = _batches(lines, preparer, report, batch_size)
     sys.setswitchinterval(min(sys.getswitchinterval(), SWITCH_INTERVAL))
@@ -626,24 +632,38 @@ async def ingest_file(
 
 
 async def ingest_objects(
-    database: Database,
-    objects: Sequence[Any],
-    settings: Settings,
-    model: MatchModel,
-    batch_size: int = BATCH_SIZE,
-    suppression: SuppressionList | None = None,
+    database: Database, objects: Sequence[Any], settings: Settings, batch_size: int = BATCH_SIZE
 ) -> IngestReport:
-    """Loads already-decoded objects (the GraphQL mutation); rejection indexes are 0-based."""
+    """Loads already-decoded objects (the GraphQL mutation); rejection indexes are 0-based.
 
-    def parsed() -> Iterator[tuple[int, int, ParsedLine | Rejected, str]]:
-        for index, obj in enumerate(objects):
-            try:
-                yield index, index, parse_line(obj), ""
-            except Rejected as error:
-                yield index, index, error, ""
+    Every `batch_size` objects are one transaction: the resolution lock is taken and the model and
+    suppression list read with it (`locked_ingest_context`), then records are written and resolved
+    and interactions written, batch by batch as a file's are. A request's lines are few: it holds
+    the lock through its interactions' writes too, to spend no transaction and round trips on them.
+    """
+    lines: list[tuple[int, int, ParsedLine | Rejected, str]] = []
+    for index, obj in enumerate(objects):
+        try:
+            lines.append((index, index, parse_line(obj), ""))
+        except Rejected as error:
+            lines.append((index, index, error, ""))
 
-    report = await ingest_parsed(
-        database, parsed(), settings, model, batch_size=batch_size, suppression=suppression
-    )
+    async def load(
+        tx: AsyncManagedTransaction, part: list[tuple[int, int, ParsedLine | Rejected, str]]
+    ) -> IngestReport:
+        model, suppression = await locked_ingest_context(tx, settings)
+        report = IngestReport()  # afresh on every attempt: a retried transaction prepares again
+        for batch, _ in _batches(
+            part, Preparer(settings.kith_default_region, suppression), report, batch_size
+        ):
+            if batch.needs_resolution():
+                await write_records(tx, batch, model)
+            if batch.interactions:
+                await store.write_interactions(tx, batch.interactions, batch.devices, batch.products)
+        return report
+
+    report = IngestReport()
+    for start in range(0, len(lines), batch_size):
+        report.add(await database.in_write_transaction(partial(load, part=lines[start : start + batch_size])))
     report.rejected = [Rejection(index=r.index, reason=r.reason) for r in report.rejected]
     return report

@@ -82,6 +82,8 @@ async def forget_customer(
     suppression = SuppressionList(settings.privacy_key(), set())
 
     async def work(tx: AsyncManagedTransaction) -> ForgetReport:
+        # Identities change here, and an ingest reads the suppression list under the same lock.
+        await store.take_resolution_lock(tx)
         customer = await live_customer_id(tx, customer_id)
         scope = (await store.run(tx, "forget_scope", id=customer))[0]
         hashes = suppression.add_all(

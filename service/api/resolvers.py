@@ -21,7 +21,7 @@ from service.api.types import (
     SourceRecord,
     SourceRecordConnection,
 )
-from service.ingest import ingest_context, ingest_objects
+from service.ingest import ingest_objects
 from service.normalize import identifier_key, normalize_identifier
 from service.records import IdentifierKind as IdentifierKindValues
 from service.records import record_key
@@ -126,9 +126,7 @@ async def ingest(
     info.context.access.require(Operation.INGEST)
     objects = [{"type": "profile", **to_json(p)} for p in profiles or []]
     objects += [{"type": "interaction", **to_json(i)} for i in interactions or []]
-    context = info.context
-    model, suppression = await ingest_context(context.database, context.settings)
-    report = await ingest_objects(context.database, objects, context.settings, model, suppression=suppression)
+    report = await ingest_objects(info.context.database, objects, info.context.settings)
     return IngestResult(
         accepted=report.accepted,
         rejected=[Rejection(index=item.index, reason=item.reason) for item in report.rejected],

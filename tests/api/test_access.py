@@ -20,7 +20,6 @@ from service.config import Settings
 from service.graph.database import Database
 from service.influence import recompute_influence
 from service.ingest import ingest_objects
-from service.resolution.model import MatchModel
 from tests.api.http import bearer, gql
 from tests.lines import ANN_COMPLAINT
 
@@ -111,7 +110,7 @@ def world(database: Database, settings: Settings) -> Iterator[tuple[TestClient, 
     import asyncio
 
     async def build() -> dict[str, str]:
-        report = await ingest_objects(database, [*PROFILES, COMPLAINT], settings, MatchModel())
+        report = await ingest_objects(database, [*PROFILES, COMPLAINT], settings)
         assert not report.rejected
         await recompute_influence(database)
         rows, _, _ = await database.driver.execute_query(

@@ -10,7 +10,6 @@ from service.config import Settings
 from service.errors import InvalidRequest, NotFound
 from service.graph.database import Database
 from service.ingest import ingest_objects
-from service.resolution.model import MatchModel
 from tests.integration.graph_helpers import customer_of
 from tests.lines import ANN_COMPLAINT
 
@@ -28,7 +27,7 @@ COMPLAINT = ANN_COMPLAINT
 
 
 async def load(database: Database, settings: Settings, *objects: dict[str, Any]) -> None:
-    report = await ingest_objects(database, list(objects), settings, MatchModel())
+    report = await ingest_objects(database, list(objects), settings)
     assert not report.rejected
 
 

@@ -19,7 +19,6 @@ from service.household_sync import (
 )
 from service.households import MAX_ADDRESS_MEMBERS, decide
 from service.ingest import ingest_objects
-from service.resolution.model import MatchModel
 from tests.integration.graph_helpers import customer_of
 
 SMITH_ST = {"line1": "Unit 2, 12 Smith St", "locality": "Parramatta", "postcode": "2150", "country": "AU"}
@@ -52,7 +51,7 @@ async def load(database: Database, settings: Settings, profiles: Sequence[dict[s
     """Ingests profiles, then updates households as the ingest hook does: around every customer the
     batch touched (those of its records, and any that gained or lost records, merged-away ones too)."""
     before = await record_customers(database)
-    report = await ingest_objects(database, list(profiles), settings, MatchModel())
+    report = await ingest_objects(database, list(profiles), settings)
     assert not report.rejected
     after = await record_customers(database)
     batch = {f"{profile['source']}:{profile['sourceId']}" for profile in profiles}
@@ -335,7 +334,7 @@ async def test_a_merged_away_customer_is_no_member(database: Database, settings:
     before = {await customer_of(database, "app:A30"), await customer_of(database, "callcentre:CC30")}
     lena = person("crm", "30", "Lena", "Novak", birthDate="1990-10-10", address=ASH_RD,
                   identifiers=[email("lena.novak@example.com"), phone("07812 345678")])  # fmt: skip
-    await ingest_objects(database, [lena], settings, MatchModel())
+    await ingest_objects(database, [lena], settings)
     survivor = await customer_of(database, "crm:30")
 
     async def work(tx: AsyncManagedTransaction) -> None:
@@ -397,7 +396,7 @@ async def test_household_context_answers_in_one_round_trip(database: Database, s
             "T2", ("crm", "1"), "PHONE", "ENQUIRY", occurredAt="2025-03-04T10:00:00Z", status="RESOLVED"
         ),
     ]
-    await ingest_objects(database, interactions, settings, MatchModel())
+    await ingest_objects(database, interactions, settings)
     household = await household_of(database, "crm:1")
     assert household is not None
     maria_id, chidi_id = await customer_of(database, "crm:1"), await customer_of(database, "webshop:W1")
@@ -450,9 +449,9 @@ async def test_interactions_naming_people_by_identifier_leave_households_as_a_re
     profiles = list(demo.profiles)
     random.Random(3).shuffle(profiles)  # a person's records arrive in different batches
     for start in range(0, len(profiles), 37):
-        await ingest_objects(database, profiles[start : start + 37], settings, MatchModel())
+        await ingest_objects(database, profiles[start : start + 37], settings)
     for start in range(0, len(demo.interactions), 50):
-        await ingest_objects(database, demo.interactions[start : start + 50], settings, MatchModel())
+        await ingest_objects(database, demo.interactions[start : start + 50], settings)
     incremental = await households(database)
     assert sum(len(members) > 1 for members in incremental.values()) >= 10
     assert await rebuild_households(database) == len(incremental)

@@ -24,7 +24,7 @@ async def resolved_alike_in_three_orders(
     outcomes = []
     for order, batch_size in zip((lines, lines[::-1], shuffled), batch_sizes, strict=True):
         await database.wipe()
-        await ingest_objects(database, order, settings, MatchModel(), batch_size=batch_size)
+        await ingest_objects(database, order, settings, batch_size=batch_size)
         outcomes.append(await clusters(database))
     assert outcomes[0] == outcomes[1] == outcomes[2]
     summary = await resolve_graph(database, MatchModel(), full=True)
@@ -121,7 +121,7 @@ async def test_resolve_picks_up_records_left_dirty(database: Database, settings:
             "identifiers": [{"kind": "EMAIL", "value": "ann@example.com"}],
         },
     ]
-    await ingest_objects(database, profiles, settings, MatchModel())
+    await ingest_objects(database, profiles, settings)
     together = await clusters(database)
     # Undo the resolution as an interrupted run would leave it: records dirty, no customers.
     await database.driver.execute_query(
@@ -137,7 +137,7 @@ async def test_the_estimated_model_is_learnt_from_the_graph_stored_and_resolved_
     database: Database, settings: Settings
 ) -> None:
     profiles = generate(households=60, seed=9, interactions_per_person=0).profiles
-    await ingest_objects(database, profiles, settings, MatchModel())
+    await ingest_objects(database, profiles, settings)
     model, records = await estimate_model(database, pairs=20_000, seed=1)
     assert records >= len(profiles)
     # u from random pairs and m by EM both moved away from the defaults, and the model is kept.
@@ -194,10 +194,10 @@ async def test_a_thin_record_tying_two_customers_together_is_decided_apart_from_
         {"type": "interaction", "source": "shop", "sourceId": f"T{n}", "customer": {"identifier": identifier}}
         for n, identifier in enumerate((email, phone))
     ]
-    await ingest_objects(database, profiles, settings, MatchModel())
+    await ingest_objects(database, profiles, settings)
     before = await clusters(database)
     assert {"webshop:W1"} in before and {"app:A1"} in before, "the scenario needs two customers"
-    await ingest_objects(database, interactions, settings, MatchModel())
+    await ingest_objects(database, interactions, settings)
     outcome = await clusters(database)
     assert {"webshop:W1", "app:A1", "kith:identifier:EMAIL:caleb2007@example.com"} in outcome
     assert {"crm:C1", "kith:identifier:PHONE:+447823456789"} in outcome

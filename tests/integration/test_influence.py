@@ -12,7 +12,6 @@ from service.config import Settings
 from service.graph.database import Database
 from service.influence import WEIGHTS, recompute_influence
 from service.ingest import ingest_objects
-from service.resolution.model import MatchModel
 
 
 def node_profile(node: int, relationships: list[tuple[str, int]]) -> dict[str, Any]:
@@ -51,7 +50,7 @@ async def test_the_ranking_matches_networkx_pagerank_of_the_same_graph(
         previous = expected.get_edge_data(source, target, {"weight": 0.0})["weight"]
         expected.add_edge(source, target, weight=previous + WEIGHTS[kind])
     profiles = [node_profile(node, relationships) for node, relationships in said.items()]
-    report = await ingest_objects(database, profiles, settings, MatchModel())
+    report = await ingest_objects(database, profiles, settings)
     assert report.accepted == len(profiles)
 
     summary = await recompute_influence(database)
@@ -100,7 +99,7 @@ async def test_referral_revenue_adds_up_what_referred_customers_bought(
         purchase("P5", 4, 50.0),  # a follower's spend is no referral revenue
         purchase("P6", 1, 1.0),
     ]
-    await ingest_objects(database, [*profiles, *interactions], settings, MatchModel())
+    await ingest_objects(database, [*profiles, *interactions], settings)
     await recompute_influence(database)
     rows = await scores_by_record(database)
     assert rows["N0001"]["revenue"] == 22.5

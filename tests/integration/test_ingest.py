@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+from collections.abc import Awaitable
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -9,12 +10,15 @@ from typing import Any
 import pytest
 from neo4j import AsyncManagedTransaction
 
+from service import privacy
+from service.audit import Actor
 from service.config import Settings
 from service.graph.database import Database
 from service.identity import load_model
-from service.ingest import ingest_context, ingest_file, ingest_objects, rejects_path
-from service.privacy import suppression_list
+from service.ingest import Suppressed, ingest_file, ingest_objects, locked_ingest_context, rejects_path
+from service.privacy import forget_customer, suppression_list
 from service.resolution.model import MatchModel, model_to_json
+from service.suppression import SuppressionList
 from tests.integration.graph_helpers import clusters, counts, customer_of
 
 MITCHELL = {
@@ -79,7 +83,7 @@ async def test_a_broken_line_is_rejected_with_its_number_and_the_rest_loads(
 async def test_an_unusable_field_is_kept_as_given_and_left_out_of_matching(
     database: Database, settings: Settings
 ) -> None:
-    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings, MatchModel())
+    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings)
     records, _, _ = await database.driver.execute_query(
         "MATCH (r:SourceRecord {key: 'webshop:W-9'}) RETURN r.birthDate AS given, r.nBirthDate AS usable, "
         "r.warnings AS warnings"
@@ -103,14 +107,14 @@ async def test_loading_the_same_file_twice_changes_nothing(
 async def test_a_line_loaded_again_unchanged_leaves_its_record_alone_and_a_changed_one_is_written(
     database: Database, settings: Settings
 ) -> None:
-    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings, MatchModel())
+    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings)
     # A mark only a rewrite would wipe: `SET r += props` puts the line's given name back.
     await database.driver.execute_query("MATCH (r:SourceRecord {key: 'crm:C-1001'}) SET r.givenName = 'mark'")
-    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings, MatchModel())
+    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings)
     read = "MATCH (r:SourceRecord {key: 'crm:C-1001'}) RETURN r.givenName AS given, r.dirty AS dirty"
     records, _, _ = await database.driver.execute_query(read)
     assert (records[0]["given"], records[0]["dirty"]) == ("mark", False)
-    await ingest_objects(database, [{**MITCHELL, "familyName": "Greene"}], settings, MatchModel())
+    await ingest_objects(database, [{**MITCHELL, "familyName": "Greene"}], settings)
     records, _, _ = await database.driver.execute_query(read)
     assert (records[0]["given"], records[0]["dirty"]) == ("Mitchell", False)
     assert await customer_of(database, "webshop:W-9") == await customer_of(database, "crm:C-1001")
@@ -126,7 +130,7 @@ async def test_a_product_named_by_several_lines_of_a_batch_keeps_the_last_name_g
             [{"name": "Paper", "category": "office"}, {"name": "Lined paper"}, {"category": None}]
         )
     ]
-    await ingest_objects(database, named, settings, MatchModel())
+    await ingest_objects(database, named, settings)
     records, _, _ = await database.driver.execute_query(
         "MATCH (p:Product {sku: 'P-100'})<-[:ABOUT]-(i:Interaction) "
         "RETURN p.name AS name, p.category AS category, count(i) AS lines"
@@ -171,9 +175,9 @@ async def test_versions_of_an_interaction_in_batches_written_at_once_land_in_fil
 async def test_an_interaction_waits_for_its_customer_and_attaches_when_they_arrive(
     database: Database, settings: Settings
 ) -> None:
-    await ingest_objects(database, [COMPLAINT], settings, MatchModel())
+    await ingest_objects(database, [COMPLAINT], settings)
     assert await customer_of(database, "crm:C-1001") is None
-    await ingest_objects(database, [MITCHELL], settings, MatchModel())
+    await ingest_objects(database, [MITCHELL], settings)
     records, _, _ = await database.driver.execute_query(
         "MATCH (c:Customer)<-[:BELONGS_TO]-(:SourceRecord)-[:HAD]->(i:Interaction {key: 'callcentre:T-77'}) "
         "RETURN c.displayName AS name"
@@ -192,10 +196,10 @@ async def test_an_unknown_identifier_makes_a_thin_customer_that_joins_the_profil
         "channel": "WEB",
         "kind": "LOGIN",
     }
-    await ingest_objects(database, [login], settings, MatchModel())
+    await ingest_objects(database, [login], settings)
     thin = await customer_of(database, "kith:identifier:EMAIL:m.green@example.com")
     assert thin is not None
-    await ingest_objects(database, [MITCHELL], settings, MatchModel())
+    await ingest_objects(database, [MITCHELL], settings)
     assert await customer_of(database, "kith:identifier:EMAIL:m.green@example.com") == await customer_of(
         database, "crm:C-1001"
     )
@@ -204,7 +208,7 @@ async def test_an_unknown_identifier_makes_a_thin_customer_that_joins_the_profil
 async def test_the_older_customer_id_survives_a_merge_and_the_other_redirects(
     database: Database, settings: Settings
 ) -> None:
-    await ingest_objects(database, [MITCHELL], settings, MatchModel())
+    await ingest_objects(database, [MITCHELL], settings)
     older = await customer_of(database, "crm:C-1001")
     loyalty = {
         "source": "store",
@@ -213,11 +217,11 @@ async def test_the_older_customer_id_survives_a_merge_and_the_other_redirects(
         "familyName": "Green",
         "identifiers": [{"kind": "LOYALTY_ID", "value": "L-777"}],
     }
-    await ingest_objects(database, [loyalty], settings, MatchModel())
+    await ingest_objects(database, [loyalty], settings)
     younger = await customer_of(database, "store:S-5")
     assert younger != older
     bridge = {**MITCHELL, "identifiers": [*MITCHELL["identifiers"], {"kind": "LOYALTY_ID", "value": "L-777"}]}
-    await ingest_objects(database, [bridge], settings, MatchModel())
+    await ingest_objects(database, [bridge], settings)
     assert await customer_of(database, "store:S-5") == older
     rows = await database.read("customer_by_id", id=younger)
     assert [row["id"] for row in rows] == [older]
@@ -273,13 +277,13 @@ async def test_two_ingests_at_once_end_as_one_after_the_other(database: Database
         for n, p in enumerate(family)
     ]
     await asyncio.gather(
-        ingest_objects(database, family, settings, MatchModel()),
-        ingest_objects(database, web, settings, MatchModel()),
+        ingest_objects(database, family, settings),
+        ingest_objects(database, web, settings),
     )
     together = await clusters(database)
     await database.wipe()
-    await ingest_objects(database, family, settings, MatchModel())
-    await ingest_objects(database, web, settings, MatchModel())
+    await ingest_objects(database, family, settings)
+    await ingest_objects(database, web, settings)
     assert await clusters(database) == together
     obi = {"crm:C-1", "web:W-1"}
     assert obi in together  # the shared landline merges Obi with no Ada record
@@ -299,8 +303,8 @@ async def test_every_statement_on_the_ingest_path_keeps_its_plan(
 
     monkeypatch.setattr(AsyncManagedTransaction, "run", recording)
     login = {**COMPLAINT, "customer": {"identifier": {"kind": "EMAIL", "value": "m.green@example.com"}}}
-    await ingest_objects(database, [MITCH_WEB, login], settings, MatchModel())
-    await ingest_objects(database, [MITCHELL, COMPLAINT], settings, MatchModel())
+    await ingest_objects(database, [MITCH_WEB, login], settings)
+    await ingest_objects(database, [MITCHELL, COMPLAINT], settings)
     assert len(texts) > 10
     assert [text for text in texts if not text.startswith("CYPHER replan=skip")] == []
 
@@ -308,12 +312,44 @@ async def test_every_statement_on_the_ingest_path_keeps_its_plan(
 async def test_the_ingest_context_is_the_stored_model_and_the_suppression_list(
     database: Database, settings: Settings
 ) -> None:
-    assert (await ingest_context(database, settings))[0] == MatchModel()
+    def context(tx: AsyncManagedTransaction) -> Awaitable[tuple[MatchModel, SuppressionList]]:
+        return locked_ingest_context(tx, settings)
+
+    assert (await database.in_write_transaction(context))[0] == MatchModel()
     stored = replace(MatchModel(), threshold=0.95, family_frequencies={"green": 0.01})
     await database.write("write_match_model", parameters=model_to_json(stored), records=2)
-    model, suppression = await ingest_context(database, settings)
+    model, suppression = await database.in_write_transaction(context)
     assert model == stored == await load_model(database)
     assert suppression.hashes == (await suppression_list(database, settings)).hashes
+
+
+async def test_a_request_waiting_while_its_person_is_forgotten_is_turned_away(
+    database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The request reads the suppression list under the resolution lock, which the erasure holds until
+    # it commits: read any earlier, Mitchell's line would bring him back.
+    await ingest_objects(database, [MITCHELL], settings)
+    customer = await customer_of(database, "crm:C-1001")
+    assert customer is not None
+    erasing, finish = asyncio.Event(), asyncio.Event()
+    append = privacy.audit.append
+
+    async def paused(*args: Any, **kwargs: Any) -> None:
+        erasing.set()
+        await finish.wait()
+        await append(*args, **kwargs)
+
+    monkeypatch.setattr(privacy.audit, "append", paused)
+    actor = Actor("admin:test")
+    forget = asyncio.create_task(forget_customer(database, settings, actor, customer, "request #1"))
+    await erasing.wait()
+    reload = asyncio.create_task(ingest_objects(database, [MITCHELL], settings))
+    await asyncio.sleep(0.5)  # the request is waiting for the lock
+    finish.set()
+    await forget
+    report = await reload
+    assert (report.accepted, [rejection.reason for rejection in report.rejected]) == (0, [str(Suppressed())])
+    assert await customer_of(database, "crm:C-1001") is None
 
 
 async def test_a_record_reloaded_unchanged_beside_a_new_match_takes_it_in(
@@ -321,6 +357,6 @@ async def test_a_record_reloaded_unchanged_beside_a_new_match_takes_it_in(
 ) -> None:
     # Mitchell's line, loaded again unchanged, is a clean seed of the second batch: resolution passes
     # it by as a seed and must still read it whole when his web record, new in that batch, leads to it.
-    await ingest_objects(database, [MITCHELL], settings, MatchModel())
-    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings, MatchModel())
+    await ingest_objects(database, [MITCHELL], settings)
+    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings)
     assert await customer_of(database, "webshop:W-9") == await customer_of(database, "crm:C-1001")
