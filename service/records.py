@@ -12,6 +12,7 @@ Example:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal
@@ -152,12 +153,17 @@ class Interaction(_Strict):
         return record_key(self.source, self.sourceId)
 
 
-class ParsedLine(_Strict):
-    """A line that loads: the usable fields, the warnings about the others, and the line as given."""
+@dataclass(frozen=True, slots=True)
+class ParsedLine:
+    """A line that loads: the usable fields, the warnings about the others, and the line as given.
+
+    A plain dataclass, not a model: its parts are validated already, and validating them again
+    (the line as given copied whole) was a tenth of preparing an interaction.
+    """
 
     record: Profile | Interaction
-    warnings: tuple[str, ...] = ()
     raw: dict[str, Any]
+    warnings: tuple[str, ...] = ()
 
 
 _LIST_FIELDS = frozenset({"identifiers", "devices", "consents", "relationships", "products"})
