@@ -1,8 +1,11 @@
 // write_clusters: stores the outcome of identity resolution for a set of records.
-// Each cluster becomes (or stays) one customer with its golden attributes; its records point to it
-// and are no longer dirty. Identity evidence between these records is replaced by `links`.
-// params: $clusters: list of {id, members: list of record keys, golden: map},
-//         $links: list of {a, b, rule, score, evidence: list of strings}, $keys: all record keys resolved
+// Each cluster becomes (or stays) one customer with its golden attributes; the records given for it
+// point to it and are no longer dirty. A customer that only gains records is given just those: its
+// other records, and the evidence between them, stay as they are. The identity evidence of the
+// records in $keys is replaced by `links`.
+// params: $clusters: list of {id, size (its records), members: list of the record keys to point at it,
+//           golden: map},
+//         $links: list of {a, b, rule, score, evidence: list of strings}, $keys: the record keys written
 // returns: nothing
 // replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
 CYPHER replan=skip
@@ -14,7 +17,7 @@ UNWIND $clusters AS cluster
 MERGE (c:Customer {id: cluster.id})
 // realtime, not the transaction clock: ids are ranked by age, and two loads a millisecond apart must not tie.
 ON CREATE SET c.createdAt = datetime.realtime()
-SET c += cluster.golden, c.recordCount = size(cluster.members)
+SET c += cluster.golden, c.recordCount = cluster.size
 REMOVE c.mergedInto
 WITH c, cluster
 UNWIND cluster.members AS member

@@ -126,21 +126,28 @@ class StoredCustomers:
         )
         return unchanged and self.sizes[customer_id] == len(members)
 
+    def newcomers(self, members: tuple[str, ...], customer_id: str) -> tuple[str, ...]:
+        """The records of a cluster not in it as stored: only those no customer held when the rest is
+        customer `customer_id` whole and unchanged (a record joining a customer), else all of them."""
+        stored = tuple(key for key in members if key in self.current)
+        if stored and self.is_stored(stored, customer_id):
+            return tuple(key for key in members if key not in self.current)
+        return members
+
     def households_unmoved(self, members: tuple[str, ...], customer_id: str) -> bool:
         """Whether a cluster is a customer as stored plus new records that bring it nothing
         households are decided on (`household_facts`): no address, device, relationship or birth
         date, and only identifiers it holds already (an interaction's "whoever holds this email"
         joining its holder). Its household, and everyone else's, is then what it was."""
-        stored = tuple(key for key in members if key in self.current)
-        if not stored or not self.is_stored(stored, customer_id):
+        new = self.newcomers(members, customer_id)
+        if len(new) == len(members):
             return False
-        held = {ident["key"] for key in stored for ident in self.rows[key]["identifiers"]}
+        held = {ident["key"] for key in members if key not in new for ident in self.rows[key]["identifiers"]}
         return all(
             not self.rows[key]["householdLinks"]
             and self.rows[key]["birthDate"] is None
             and {ident["key"] for ident in self.rows[key]["identifiers"]} <= held
-            for key in members
-            if key not in self.current
+            for key in new
         )
 
 
@@ -299,11 +306,14 @@ async def _store(
     assignment = assign_ids(clusters, stored.current, created, new_customer_id)
     by_key = neighbourhood.rows
     changed = [members for members in clusters if not stored.is_stored(members, assignment.ids[members])]
-    changed_keys = {key for members in changed for key in members}
+    # A customer that only gains records keeps its other records' membership and evidence as they are.
+    newcomers = {members: stored.newcomers(members, assignment.ids[members]) for members in changed}
+    rewritten = {key for members in changed for key in newcomers[members]}
     rows = [
         {
             "id": assignment.ids[members],
-            "members": list(members),
+            "size": len(members),
+            "members": list(newcomers[members]),
             "golden": golden_record([_golden_input(by_key[key]) for key in members]),
         }
         for members in changed
@@ -317,9 +327,9 @@ async def _store(
             "evidence": list(link.evidence),
         }
         for link in links
-        if link.a in changed_keys
+        if link.a in rewritten or link.b in rewritten
     ]
-    await store.write_clusters(tx, sorted(changed_keys), rows, evidence)
+    await store.write_clusters(tx, sorted(rewritten), rows, evidence)
     await store.write_merges(tx, assignment.merged, reason="identity resolution")
     # A reloaded profile (a new address, say) makes its cluster count as changed too, so the
     # customers of changed clusters, and those merged away, are all whose households can move.

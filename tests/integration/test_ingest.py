@@ -360,3 +360,32 @@ async def test_a_record_reloaded_unchanged_beside_a_new_match_takes_it_in(
     await ingest_objects(database, [MITCHELL], settings)
     await ingest_objects(database, [MITCHELL, MITCH_WEB], settings)
     assert await customer_of(database, "webshop:W-9") == await customer_of(database, "crm:C-1001")
+
+
+async def test_a_customer_gaining_a_record_keeps_its_other_records_and_their_evidence_as_they_were(
+    database: Database, settings: Settings
+) -> None:
+    await ingest_objects(database, [MITCHELL, MITCH_WEB], settings)
+    query = (
+        "MATCH (c:Customer)<-[:BELONGS_TO]-(r:SourceRecord) WHERE c.mergedInto IS NULL "
+        "RETURN c.id AS id, c.recordCount AS size, "
+        "[(r)-[s:SAME_AS]-(o) | [r.key, o.key, elementId(s), toString(s.at)]] AS links"
+    )
+
+    async def customer() -> tuple[str, int, set[tuple[str, ...]]]:
+        rows, _, _ = await database.driver.execute_query(query)
+        assert len({row["id"] for row in rows}) == 1
+        return rows[0]["id"], rows[0]["size"], {tuple(link) for row in rows for link in row["links"]}
+
+    customer_id, size, links = await customer()
+    assert size == 2 and {(a, b) for a, b, *_ in links} == {
+        ("crm:C-1001", "webshop:W-9"),
+        ("webshop:W-9", "crm:C-1001"),
+    }
+    login = {**COMPLAINT, "customer": {"identifier": {"kind": "EMAIL", "value": "m.green@example.com"}}}
+    await ingest_objects(database, [login], settings)
+    thin = "kith:identifier:EMAIL:m.green@example.com"
+    after_id, after_size, after = await customer()
+    assert (after_id, after_size) == (customer_id, 3)
+    assert links < after  # the two profiles' link is the same relationship, from the same time
+    assert {key for link in after - links for key in link[:2]} >= {thin}
