@@ -297,14 +297,11 @@ async def _store(
 ) -> PassSummary:
     """Writes the clusters that changed (with their links and golden records), the merges, and the
     households that can move with them."""
-    stored = neighbourhood.stored
+    stored, by_key = neighbourhood.stored, neighbourhood.rows
     created = {
-        row["customer"]: row["customerCreated"]
-        for row in neighbourhood.rows.values()
-        if row["customer"] is not None
+        row["customer"]: row["customerCreated"] for row in by_key.values() if row["customer"] is not None
     }
     assignment = assign_ids(clusters, stored.current, created, new_customer_id)
-    by_key = neighbourhood.rows
     changed = [members for members in clusters if not stored.is_stored(members, assignment.ids[members])]
     # A customer that only gains records keeps its other records' membership and evidence as they are.
     newcomers = {members: stored.newcomers(members, assignment.ids[members]) for members in changed}

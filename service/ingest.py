@@ -428,6 +428,18 @@ class InteractionWrites:
             task.cancel()
 
 
+Line = tuple[int, int, ParsedLine | Rejected, str]
+"""One input line: its number (a request's: its 0-based position), how far into the input it
+reaches, the line parsed or why it was rejected, and its text for the rejects file."""
+
+
+def _parsed_or_rejected(parse: Callable[[Any], ParsedLine], value: Any) -> ParsedLine | Rejected:
+    try:
+        return parse(value)
+    except Rejected as error:
+        return error
+
+
 def parse_json_line(text: bytes) -> ParsedLine:
     """Decodes and parses one JSON line; raises Rejected with the reason when it can not load."""
     if len(text) > MAX_LINE_BYTES:
@@ -488,7 +500,7 @@ def _number_or_text(cell: str) -> float | str:
         return cell
 
 
-def read_lines(path: Path) -> Iterator[tuple[int, int, ParsedLine | Rejected, str]]:
+def read_lines(path: Path) -> Iterator[Line]:
     """Yields (line number, bytes read so far, parsed line or rejection, original text) for a file."""
     if path.suffix.lower() == ".csv":
         with path.open(newline="", encoding="utf-8-sig") as handle:
@@ -496,10 +508,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, int, ParsedLine | Rejected, st
             for number, row in enumerate(csv.DictReader(handle), start=2):
                 text = ",".join(value or "" for value in row.values())
                 done += len(text) + 1  # close enough for a progress bar over the file's size
-                try:
-                    yield number, done, parse_line(csv_row_to_object(row)), text
-                except Rejected as error:
-                    yield number, done, error, text
+                yield number, done, _parsed_or_rejected(parse_line, csv_row_to_object(row)), text
         return
     with path.open("rb") as handle:
         done = 0
@@ -509,10 +518,7 @@ def read_lines(path: Path) -> Iterator[tuple[int, int, ParsedLine | Rejected, st
             if not stripped:
                 continue
             text = stripped[:2000].decode("utf-8", errors="replace")
-            try:
-                yield number, done, parse_json_line(stripped), text
-            except Rejected as error:
-                yield number, done, error, text
+            yield number, done, _parsed_or_rejected(parse_json_line, stripped), text
 
 
 def rejects_path(path: Path) -> Path:
@@ -520,7 +526,7 @@ def rejects_path(path: Path) -> Path:
 
 
 def _batches(
-    lines: Iterable[tuple[int, int, ParsedLine | Rejected, str]],
+    lines: Iterable[Line],
     preparer: Preparer,
     report: IngestReport,
     batch_size: int,
@@ -567,7 +573,7 @@ async def locked_ingest_context(
 
 async def ingest_parsed(
     database: Database,
-    lines: Iterable[tuple[int, int, ParsedLine | Rejected, str]],
+    lines: Iterable[Line],
     settings: Settings,
     model: MatchModel,
     on_progress: Callable[[int], None] | None = None,
@@ -641,16 +647,9 @@ async def ingest_objects(
     and interactions written, batch by batch as a file's are. A request's lines are few: it holds
     the lock through its interactions' writes too, to spend no transaction and round trips on them.
     """
-    lines: list[tuple[int, int, ParsedLine | Rejected, str]] = []
-    for index, obj in enumerate(objects):
-        try:
-            lines.append((index, index, parse_line(obj), ""))
-        except Rejected as error:
-            lines.append((index, index, error, ""))
+    lines = [(index, index, _parsed_or_rejected(parse_line, obj), "") for index, obj in enumerate(objects)]
 
-    async def load(
-        tx: AsyncManagedTransaction, part: list[tuple[int, int, ParsedLine | Rejected, str]]
-    ) -> IngestReport:
+    async def load(tx: AsyncManagedTransaction, part: list[Line]) -> IngestReport:
         model, suppression = await locked_ingest_context(tx, settings)
         report = IngestReport()  # afresh on every attempt: a retried transaction prepares again
         for batch, _ in _batches(
