@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 import pytest
 from neo4j.exceptions import ClientError
 
@@ -27,6 +29,20 @@ async def test_writes_and_reads_over_bolt(database: Database) -> None:
     assert rows == [
         {"id": "c1", "displayName": "Ann", "givenName": None, "familyName": None, "birthDate": None}
     ]
+
+
+async def test_the_server_kith_starts_plans_a_statement_once_whatever_the_length_of_its_lists(
+    database: Database, neo4j_server: LocalServer
+) -> None:
+    if not neo4j_server.settings.is_local:
+        pytest.skip("a server Kith did not start has its own settings")
+    await database.driver.execute_query("CALL db.clearQueryCaches()")
+    for length in (1, 2000, 30):
+        await database.driver.execute_query("UNWIND $rows AS row RETURN count(row)", rows=list(range(length)))
+    cleared = (await database.driver.execute_query("CALL db.clearQueryCaches()")).records[0]["value"]
+    # One entry: a request's one row reuses the plan a bulk load's 2,000 rows made, and back.
+    entries = re.search(r"cleared of (\d+) quer", cleared)
+    assert entries is not None and entries[1] == "1", cleared
 
 
 async def test_an_answer_reads_as_a_read_does_in_one_auto_commit_transaction(database: Database) -> None:
