@@ -4,8 +4,12 @@ import random
 from dataclasses import replace
 from typing import Any
 
+import pytest
+from neo4j import AsyncManagedTransaction
+
 from service.config import Settings
 from service.demo import generate
+from service.graph import store
 from service.graph.database import Database
 from service.identity import Neighbourhood, StoredCustomers, estimate_model, load_model, resolve_graph
 from service.ingest import ingest_objects
@@ -101,6 +105,36 @@ def test_households_stay_unmoved_only_when_a_customer_gains_records_that_bring_n
     assert not unmoved(row(()), members=("crm:1", "kith:e"))  # a split
     # A new customer, even of a record bringing nothing (a junk identifier is left out of its row).
     assert not unmoved(row(()), members=("kith:e",), customer="c2")
+
+
+async def test_a_pass_that_settles_no_cluster_runs_no_write(
+    database: Database, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A thin record tying two customers together settles nothing in the pass cut short around it:
+    # that pass writes nothing, and runs no `write_clusters` (given no keys, Neo4j planned it anew).
+    email = {"kind": "EMAIL", "value": "caleb2007@example.com"}
+    web = {"source": "webshop", "sourceId": "W1", "givenName": "Cakeb", "familyName": "Simmons"}
+    app = {"source": "app", "sourceId": "A1", "givenName": "Caleb"}
+    profiles = [
+        {**web, "identifiers": [email, {"kind": "ACCOUNT_ID", "value": "W1"}]},
+        {**app, "identifiers": [email, {"kind": "DEVICE_ID", "value": "dev-3e27"}]},
+    ]
+    await ingest_objects(database, profiles, settings)
+    assert await clusters(database) == {frozenset({"webshop:W1"}), frozenset({"app:A1"})}
+    written: list[list[str]] = []
+    run = store.run
+
+    async def spied(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[dict[str, Any]]:
+        if name == "write_clusters":
+            written.append(params["keys"])
+        return await run(tx, name, **params)
+
+    monkeypatch.setattr(store, "run", spied)
+    call = {"type": "interaction", "source": "shop", "sourceId": "T1", "customer": {"identifier": email}}
+    await ingest_objects(database, [call], settings)
+    together = ["app:A1", "kith:identifier:EMAIL:caleb2007@example.com", "webshop:W1"]
+    assert written == [together]  # the second pass, over the whole closure
+    assert await clusters(database) == {frozenset(together)}
 
 
 async def test_resolve_picks_up_records_left_dirty(database: Database, settings: Settings) -> None:
