@@ -104,7 +104,7 @@ def _match_record(row: dict[str, Any]) -> MatchRecord:
 class StoredCustomers:
     """The customers a neighbourhood's records belong to as stored, to tell what a pass changed.
 
-    `rows` are the neighbourhood's `match_records` rows, by record key.
+    `rows` are the neighbourhood's record rows (`resolution_neighbourhood`), by record key.
     """
 
     rows: dict[str, dict[str, Any]]
@@ -166,7 +166,7 @@ def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """The records one resolution pass decides: their rows (`match_records`) and match records,
+    """The records one resolution pass decides: their rows (`resolution_neighbourhood`) and match records,
     identifiers too common to merge anyone already left out (`resolution.without_crowded`).
 
     `around_thin` says the closure was cut short around seeds without a name (`closed_neighbourhood`):
@@ -220,15 +220,9 @@ async def closed_neighbourhood(
     while frontier and len(found) < MAX_NEIGHBOURHOOD:
         named = [key for key in frontier if not is_thin(records[key])] if members_only else []
         followed = sorted(set(frontier) - set(named))
-        hops = (
-            await store.resolution_neighbourhood(tx, followed, model.max_holders, MAX_BLOCK, only_dirty)
-            if followed
-            else []
+        hops, fetched = await store.resolution_neighbourhood(
+            tx, followed, named, rows.keys(), model.max_holders, MAX_BLOCK, only_dirty
         )
-        if named:
-            hops += [{**hop, "candidates": []} for hop in await store.customer_members(tx, named)]
-        wanted = {key for hop in hops for key in (*hop["candidates"], *hop["members"])} - rows.keys()
-        fetched = await store.match_records(tx, sorted(wanted), MAX_BLOCK) if wanted else []
         holder_counts = {ident["key"]: ident["holders"] for row in fetched for ident in row["identifiers"]}
         cleared = without_crowded([_match_record(row) for row in fetched], holder_counts, model.max_holders)
         rows.update((row["key"], row) for row in fetched)

@@ -24,21 +24,21 @@ Row = dict[str, Any]
 
 
 class StaleRead(DriverError):
-    """A record one statement of a transaction found was not there for the next one.
+    """A record a transaction found was not there when it read the record itself.
 
-    Neo4j reads what is committed when each statement runs, and a traversal can meet a record a
-    concurrent commit is rewriting: it reports most such reads itself ("the transaction read outdated
-    data"), as a transient error the driver retries. Once in a full-scale load (98,355 profiles, then
-    513,633 interactions written two transactions at a time) a candidate `resolution_neighbourhood`
-    found was then missing from `match_records`. Retryable like Neo4j's own: the driver runs the
-    whole transaction function again, on what is committed by then.
+    Neo4j reads what is committed as it goes, and a traversal can meet a record a concurrent commit
+    is rewriting: it reports most such reads itself ("the transaction read outdated data"), as a
+    transient error the driver retries. Once in a full-scale load (98,355 profiles, then 513,633
+    interactions written two transactions at a time) a candidate found by one statement was missing
+    from the next, which read the records (now one statement does both). Retryable like Neo4j's own:
+    the driver runs the whole transaction function again, on what is committed by then.
     """
 
     def is_retryable(self) -> bool:
         return True
 
 
-class _Unprinted(list[Any]):
+class _UnprintedList(list[Any]):
     """A list parameter the driver does not print in full. The driver formats every RUN's parameters
     for a debug log line whether debug logging is on or not (neo4j 5.28, `_bolt5.run`): for a batch's
     rows that was a seventh of ingest's Python time, for a line nobody reads."""
@@ -47,8 +47,23 @@ class _Unprinted(list[Any]):
         return f"<{len(self)} items>"
 
 
+class _UnprintedMap(dict[str, Any]):
+    """A map parameter the driver does not print in full (see `_UnprintedList`)."""
+
+    def __repr__(self) -> str:
+        return f"<{len(self)} entries>"
+
+
+def _unprinted(value: Any) -> Any:
+    if isinstance(value, list):
+        return _UnprintedList(value)
+    if isinstance(value, dict):
+        return _UnprintedMap(value)
+    return value
+
+
 async def run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[Row]:
-    params = {key: _Unprinted(value) if isinstance(value, list) else value for key, value in params.items()}
+    params = {key: _unprinted(value) for key, value in params.items()}
     try:
         result = await tx.run(statement(name), params)
         # These queries return values, lists and maps, never nodes: a plain dict skips the driver's
@@ -60,7 +75,7 @@ async def run(tx: AsyncManagedTransaction, name: str, **params: Any) -> list[Row
         # as garbage, and full collections walking them took a third of bulk ingest's Python time.
         # Emptied here (they are this call's copies), the rows go as soon as the statement is done.
         for value in params.values():
-            if isinstance(value, _Unprinted):
+            if isinstance(value, _UnprintedList | _UnprintedMap):
                 value.clear()
 
 
@@ -109,32 +124,55 @@ async def mark_records_dirty(tx: AsyncManagedTransaction, limit: int) -> int:
 
 
 async def resolution_neighbourhood(
-    tx: AsyncManagedTransaction, keys: Sequence[str], max_holders: int, max_block: int, only_dirty: bool
-) -> list[Row]:
-    """Rows of {key, candidates, members} for the given records that can be resolved."""
-    return await collected(
+    tx: AsyncManagedTransaction,
+    follow: Sequence[str],
+    members_of: Sequence[str],
+    known: Collection[str],
+    max_holders: int,
+    max_block: int,
+    only_dirty: bool,
+) -> tuple[list[Row], list[Row]]:
+    """One step of resolution's walk: rows of {key, candidates, members} for the records of `follow`
+    that can be resolved, and of {key, members} for those of `members_of`; and the rows of every
+    record they reach but the `known`. Raises StaleRead when a record reached is not there."""
+    keys = [{"key": key, "reach": "candidates"} for key in follow]
+    keys += [{"key": key, "reach": "members"} for key in members_of]
+    return await _walk_step(tx, keys, known, max_holders, max_block, only_dirty)
+
+
+async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str], max_block: int) -> list[Row]:
+    """The rows of some records an earlier statement of `tx` found (`resolution_neighbourhood`,
+    reaching nothing beyond them); raises StaleRead when one is missing."""
+    given = [{"key": key, "reach": "record"} for key in keys]
+    _, records = await _walk_step(tx, given, (), 0, max_block, False)
+    return records
+
+
+async def _walk_step(
+    tx: AsyncManagedTransaction,
+    keys: list[Row],
+    known: Collection[str],
+    max_holders: int,
+    max_block: int,
+    only_dirty: bool,
+) -> tuple[list[Row], list[Row]]:
+    [row] = await run(
         tx,
         "resolution_neighbourhood",
-        keys=list(keys),
+        keys=keys,
+        known=dict.fromkeys(known, True),
         maxHolders=max_holders,
         maxBlock=max_block,
         onlyDirty=only_dirty,
     )
-
-
-async def customer_members(tx: AsyncManagedTransaction, keys: Sequence[str]) -> list[Row]:
-    """Rows of {key, members}: every record of the customer each given record belongs to."""
-    return await collected(tx, "customer_members", keys=list(keys))
-
-
-async def match_records(tx: AsyncManagedTransaction, keys: Sequence[str], max_block: int) -> list[Row]:
-    """The rows of records an earlier statement of `tx` found; raises StaleRead when one is missing."""
-    rows = await collected(tx, "match_records", keys=list(keys), maxBlock=max_block)
-    missing = set(keys) - {row["key"] for row in rows}
+    hops, records = list(row["hops"]), list(row["records"])
+    wanted = {key for hop in hops for key in (*hop["candidates"], *hop["members"])}
+    wanted.update(given["key"] for given in keys if given["reach"] == "record")
+    missing = wanted.difference(known, (record["key"] for record in records))
     if missing:
         named = ", ".join(sorted(missing)[:5])
         raise StaleRead(f"records found earlier in the transaction are gone: {named}")
-    return rows
+    return hops, records
 
 
 async def record_keys_page(tx: AsyncManagedTransaction, after: str, limit: int) -> list[str]:
