@@ -166,8 +166,8 @@ def _golden_input(row: dict[str, Any]) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class Neighbourhood:
-    """The records one resolution pass decides: their rows (`resolution_neighbourhood`) and match records,
-    identifiers too common to merge anyone already left out (`resolution.without_crowded`).
+    """The records one resolution pass decides: their rows (`resolution_neighbourhood`) and match
+    records, identifiers too common to merge anyone already left out (`resolution.without_crowded`).
 
     `around_thin` says the closure was cut short around seeds without a name (`closed_neighbourhood`):
     the outcome for a cluster stands only if it moves no record but those `seeds` (`settles`).
