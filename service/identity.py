@@ -215,19 +215,31 @@ async def closed_neighbourhood(
     rows: dict[str, dict[str, Any]] = {}
     records: dict[str, MatchRecord] = {}
     found: set[str] = set()
+    walked: set[str] = set()  # the customers whose records have all been reached
     dirty: frozenset[str] = frozenset()
     frontier, only_dirty, members_only = sorted(set(seeds)), True, False
     while frontier and len(found) < MAX_NEIGHBOURHOOD:
         named = [key for key in frontier if not is_thin(records[key])] if members_only else []
+        # A named record brings only its customer's records, the same from each of them: they are
+        # asked for once a customer, and never again once reached.
+        asking: dict[str, str] = {}
+        for key in named:
+            customer = rows[key]["customer"] or key
+            if customer not in walked:
+                asking.setdefault(customer, key)
+        found.update(set(named) - set(asking.values()))
         followed = sorted(set(frontier) - set(named))
+        if not followed and not asking:
+            break
         hops, fetched = await store.resolution_neighbourhood(
-            tx, followed, named, rows.keys(), model.max_holders, MAX_BLOCK, only_dirty
+            tx, followed, sorted(asking.values()), rows.keys(), model.max_holders, MAX_BLOCK, only_dirty
         )
         holder_counts = {ident["key"]: ident["holders"] for row in fetched for ident in row["identifiers"]}
         cleared = without_crowded([_match_record(row) for row in fetched], holder_counts, model.max_holders)
         rows.update((row["key"], row) for row in fetched)
         records.update((record.key, record) for record in cleared)
         found.update(hop["key"] for hop in hops)
+        walked.update(rows[hop["key"]]["customer"] or hop["key"] for hop in hops)
         if only_dirty:
             dirty = frozenset(hop["key"] for hop in hops)
             members_only = around_thin and bool(dirty) and all(is_thin(records[key]) for key in dirty)
@@ -247,7 +259,16 @@ async def closed_neighbourhood(
 
 
 def _resolved(neighbourhood: Neighbourhood, model: MatchModel) -> Resolution:
+    """The neighbourhood resolved; one cut short around thin records takes its named records'
+    customers as stored (it holds each whole), so only the thin records are placed."""
     rows = [neighbourhood.rows[key] for key in sorted(neighbourhood.rows)]
+    named_clusters = None
+    if neighbourhood.around_thin:
+        customers: dict[str, list[str]] = {}
+        for key, customer in neighbourhood.stored.current.items():
+            if not is_thin(neighbourhood.records[key]):
+                customers.setdefault(customer, []).append(key)
+        named_clusters = list(customers.values())
     return resolve(
         [neighbourhood.records[row["key"]] for row in rows],
         model,
@@ -256,6 +277,7 @@ def _resolved(neighbourhood: Neighbourhood, model: MatchModel) -> Resolution:
         {(min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]},
         _SCORES.for_model(model),
         {block for row in rows for block in row["crowdedBlocks"]},
+        named_clusters,
     )
 
 

@@ -30,7 +30,7 @@ from collections.abc import Collection, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field, replace
 
 from service.resolution.blocking import candidate_pairs
-from service.resolution.cluster import Link, cluster, pair
+from service.resolution.cluster import Link, Partition, cluster, pair
 from service.resolution.compare import PairScore, compare
 from service.resolution.guards import clusters_conflict, disagreement, namesakes
 from service.resolution.levels import STRONG_KINDS
@@ -106,6 +106,7 @@ def resolve(
     cannot_link: Collection[tuple[str, str]] = (),
     known_scores: Scores | None = None,
     crowded_blocks: Collection[str] = (),
+    named_clusters: Sequence[Sequence[str]] | None = None,
 ) -> Resolution:
     """Clusters `records` into people; see the module docstring.
 
@@ -116,6 +117,9 @@ def resolve(
     pair of unchanged records scores the same every time its neighbourhood is resolved again.
     `crowded_blocks` lists blocking keys too common in the whole graph to pair anyone
     (`blocking.candidate_pairs`).
+    `named_clusters`, when given, are the people the named records are known to be (a pass that
+    only places thin records takes them as stored): they are not scored or clustered again, only
+    the thin records are attached to them.
     """
     keys = [r.key for r in records]
     if len(set(keys)) != len(keys):
@@ -141,12 +145,18 @@ def resolve(
     def scored(a: MatchRecord, b: MatchRecord) -> PairScore:
         return score(a, b, model, tf, known_scores)
 
-    scores: dict[tuple[str, str], PairScore] = {}
-    for i, j in candidate_pairs(named, crowded_blocks):
-        scores[named[i].key, named[j].key] = scored(named[i], named[j])
-    partition, links, ambiguous = cluster(
-        (r.key for r in ordered), scores, model.threshold_weight, conflict, two_namesakes
-    )
+    if named_clusters is None:
+        scores: dict[tuple[str, str], PairScore] = {}
+        for i, j in candidate_pairs(named, crowded_blocks):
+            scores[named[i].key, named[j].key] = scored(named[i], named[j])
+        partition, links, ambiguous = cluster(
+            (r.key for r in ordered), scores, model.threshold_weight, conflict, two_namesakes
+        )
+    else:
+        partition, links, ambiguous = Partition(keys), [], {}
+        for members in named_clusters:
+            for key in members[1:]:
+                partition.merge(members[0], key)
 
     def identifier_link(x: str, y: str, identifier: str) -> Link:
         found = scored(by_key[x], by_key[y])

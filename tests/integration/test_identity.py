@@ -237,3 +237,36 @@ async def test_a_thin_record_tying_two_customers_together_is_decided_apart_from_
     assert {"crm:C1", "kith:identifier:PHONE:+447823456789"} in outcome
     await resolve_graph(database, MatchModel(), full=True)
     assert await clusters(database) == outcome
+
+
+async def test_a_thin_record_is_placed_against_the_whole_customer_its_holder_belongs_to(
+    database: Database, settings: Settings
+) -> None:
+    # Only Ann's CRM record holds the email; her web record, the same person by her phone, holds her
+    # birth date. A pass cut short around thin records reads every record of the customer it
+    # reaches: the call joins all of her (three records). A nameless app profile with her email and
+    # another birth date is someone else, which only her web record can tell, and takes the call
+    # with it: the two thin records share the email, and whose it is can no longer be said.
+    email = {"kind": "EMAIL", "value": "ann.green@example.com"}
+    phone = {"kind": "PHONE", "value": "+447823456789"}
+    ann = {"givenName": "Ann", "familyName": "Green"}
+    profiles = [
+        {"source": "crm", "sourceId": "C1", **ann, "identifiers": [email, phone]},
+        {"source": "webshop", "sourceId": "W1", **ann, "birthDate": "1956-04-09", "identifiers": [phone]},
+    ]
+    await ingest_objects(database, profiles, settings)
+    assert await clusters(database) == {frozenset({"crm:C1", "webshop:W1"})}, "the scenario needs one Ann"
+    call = {"type": "interaction", "source": "shop", "sourceId": "T1", "customer": {"identifier": email}}
+    await ingest_objects(database, [call], settings)
+    thin = "kith:identifier:EMAIL:ann.green@example.com"
+    assert await clusters(database) == {frozenset({"crm:C1", "webshop:W1", thin})}
+    records, _, _ = await database.driver.execute_query(
+        "MATCH (c:Customer) RETURN c.recordCount AS size, c.birthDate AS born"
+    )
+    assert [(record["size"], record["born"]) for record in records] == [(3, "1956-04-09")]
+    stranger = {"source": "app", "sourceId": "A1", "birthDate": "1990-01-30", "identifiers": [email]}
+    await ingest_objects(database, [stranger], settings)
+    outcome = await clusters(database)
+    assert outcome == {frozenset({"crm:C1", "webshop:W1"}), frozenset({"app:A1", thin})}
+    await resolve_graph(database, MatchModel(), full=True)
+    assert await clusters(database) == outcome

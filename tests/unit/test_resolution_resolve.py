@@ -188,6 +188,25 @@ def test_a_thin_record_follows_a_person_who_holds_its_identifier_twice() -> None
     assert run([ann, ann_web, thin, thin_too]).clusters == [("call:T-1", "call:T-2", "crm:1", "web:1")]
 
 
+def test_named_clusters_given_are_taken_as_they_are_and_only_thin_records_placed() -> None:
+    # Ann's two records would score as one person; given apart, they stay apart.
+    ann = person("crm:1", "ann", "green", "1956-04-09", ids=("PHONE:+61412345678", "EMAIL:ann@x.com"))
+    ann_web = person("web:1", "ann", "green", "1956-04-09", ids=("EMAIL:ann@x.com",))
+    thin = person("call:T-1", ids=("PHONE:+61412345678",))
+    records = [ann, ann_web, thin]
+    assert run(records).clusters == [("call:T-1", "crm:1", "web:1")]
+    resolution = run(records, named_clusters=[["crm:1"], ["web:1"]])
+    assert resolution.clusters == [("call:T-1", "crm:1"), ("web:1",)]
+    assert [(link.a, link.b) for link in resolution.links] == [("call:T-1", "crm:1")]
+    # And two given as one stay one, with no link of theirs scored again.
+    together = run(
+        [ann, ann_web, replace(thin, identifiers=frozenset({"EMAIL:ann@x.com"}))],
+        named_clusters=[["crm:1", "web:1"]],
+    )
+    assert together.clusters == [("call:T-1", "crm:1", "web:1")]
+    assert [(link.a, link.b) for link in together.links] == [("call:T-1", "crm:1")]
+
+
 def test_a_thin_record_with_another_birth_date_stays_apart() -> None:
     ann = person("crm:1", "ann", "green", "1956-04-09", ids=("EMAIL:greens@x.com",))
     thin = person("shop:T-1", birth="1990-01-30", ids=("EMAIL:greens@x.com",))
