@@ -215,7 +215,7 @@ async def closed_neighbourhood(
     rows: dict[str, dict[str, Any]] = {}
     records: dict[str, MatchRecord] = {}
     found: set[str] = set()
-    walked: set[str] = set()  # the customers whose records have all been reached
+    walked: set[str] = set()  # customers whose records are all reached (a record of none: its key)
     dirty: frozenset[str] = frozenset()
     frontier, only_dirty, members_only = sorted(set(seeds)), True, False
     while frontier and len(found) < MAX_NEIGHBOURHOOD:
