@@ -182,6 +182,16 @@ class Neighbourhood:
     def stored(self) -> StoredCustomers:
         return StoredCustomers(self.rows)
 
+    @cached_property
+    def named_customers(self) -> list[list[str]]:
+        """The named records of each stored customer here: what a pass cut short around thin records
+        takes them to be (it reads every customer it reaches whole)."""
+        customers: dict[str, list[str]] = {}
+        for key, customer in self.stored.current.items():
+            if not is_thin(self.records[key]):
+                customers.setdefault(customer, []).append(key)
+        return list(customers.values())
+
     def settles(self, members: tuple[str, ...]) -> bool:
         """Whether a cluster (of records here) leaves every record in it but the seeds resolved, and in
         the customer it is in: seeds aside, it is a stored customer whole."""
@@ -259,16 +269,8 @@ async def closed_neighbourhood(
 
 
 def _resolved(neighbourhood: Neighbourhood, model: MatchModel) -> Resolution:
-    """The neighbourhood resolved; one cut short around thin records takes its named records'
-    customers as stored (it holds each whole), so only the thin records are placed."""
+    """The neighbourhood resolved; one cut short around thin records only places its thin records."""
     rows = [neighbourhood.rows[key] for key in sorted(neighbourhood.rows)]
-    named_clusters = None
-    if neighbourhood.around_thin:
-        customers: dict[str, list[str]] = {}
-        for key, customer in neighbourhood.stored.current.items():
-            if not is_thin(neighbourhood.records[key]):
-                customers.setdefault(customer, []).append(key)
-        named_clusters = list(customers.values())
     return resolve(
         [neighbourhood.records[row["key"]] for row in rows],
         model,
@@ -277,7 +279,7 @@ def _resolved(neighbourhood: Neighbourhood, model: MatchModel) -> Resolution:
         {(min(row["key"], other), max(row["key"], other)) for row in rows for other in row["cannotLink"]},
         _SCORES.for_model(model),
         {block for row in rows for block in row["crowdedBlocks"]},
-        named_clusters,
+        neighbourhood.named_customers if neighbourhood.around_thin else None,
     )
 
 
