@@ -1,6 +1,7 @@
 // upsert_interactions: creates or updates interactions, keyed by `source:sourceId`, with their links.
 // One statement per batch: each interaction is looked up once, what a reload replaces (its
-// customer's record, device and products) is cleared and linked again in the same pass. An
+// customer's record, device and products) is cleared and linked again in the same pass; a new
+// interaction (no `fingerprint` yet) has nothing to clear and skips that work. An
 // interaction hangs off the source record that names its customer, not the customer, so it follows
 // merges and splits untouched; a record not known yet is created as a `pending` placeholder and the
 // interaction waits there for the profile. Its devices and products exist already
@@ -21,18 +22,22 @@ MERGE (i:Interaction {key: row.key})
 ON CREATE SET i.createdAt = datetime()
 WITH i, row
 WHERE i.fingerprint IS NULL OR i.fingerprint <> row.fingerprint
-WITH i, row, i {.status, .resolution, .statusAt} AS worked
+WITH i, row, i {.fingerprint, .status, .resolution, .statusAt} AS was
 SET i += row.props, i.fingerprint = row.fingerprint,
     i.occurredAt = CASE WHEN row.occurredAt IS :: STRING THEN datetime(row.occurredAt) ELSE row.occurredAt END
-WITH i, row, worked
-CALL (i, worked) {
-  WITH i, worked
-  WHERE worked.statusAt IS NOT NULL
-  SET i.sourceStatus = i.status, i.status = worked.status, i.resolution = worked.resolution
-}
-CALL (i) {
-  MATCH (i)-[old:HAD|VIA|ABOUT]-()
-  DELETE old
+WITH i, row, was
+CALL (i, was) {
+  WITH i, was
+  WHERE was.fingerprint IS NOT NULL
+  CALL (i, was) {
+    WITH i, was
+    WHERE was.statusAt IS NOT NULL
+    SET i.sourceStatus = i.status, i.status = was.status, i.resolution = was.resolution
+  }
+  CALL (i) {
+    MATCH (i)-[old:HAD|VIA|ABOUT]-()
+    DELETE old
+  }
 }
 CALL (i, row) {
   WITH row.customer AS customer
