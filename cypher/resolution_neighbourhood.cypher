@@ -6,8 +6,7 @@
 // Of each record reached (and each given as "record") it returns what matching needs: normalised
 // fields (n*), the fields as given for the golden record, usable identifiers with how many records
 // hold each, the blocking keys too common to pair anyone, the current customer and any
-// cannot-links, whether the record changed since it was last resolved (and its fingerprint, by which
-// `write_clusters` tells whether it changed again since), and `householdLinks`: whether
+// cannot-links, whether the record changed since it was last resolved, and `householdLinks`: whether
 // it has an address, a device or a relationship (with its birth date and identifiers, all that
 // households are decided on). One statement a step, not one for the hops and one for the records:
 // on a loaded graph each statement of a one-profile ingest costs 2-4 ms, and a walk takes up to five.
@@ -66,7 +65,7 @@ CALL (reached) {
   MATCH (r:SourceRecord {key: recordKey})
   OPTIONAL MATCH (r)-[:BELONGS_TO]->(c:Customer)
   RETURN collect({
-    key: r.key, dirty: r.dirty, fingerprint: r.fingerprint, source: r.source, observedAt: toString(r.observedAt),
+    key: r.key, dirty: r.dirty, source: r.source, observedAt: toString(r.observedAt),
     given: r.nGiven, givenCanonical: r.nGivenCanonical, family: r.nFamily, generation: r.nGeneration,
     birthDate: r.nBirthDate, gender: r.nGender, address: r.nAddress, locality: r.nLocality,
     postcode: r.nPostcode, givenName: r.givenName, familyName: r.familyName,

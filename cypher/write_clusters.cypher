@@ -1,11 +1,10 @@
 // write_clusters: stores the outcome of identity resolution for a set of records.
 // Each cluster becomes (or stays) one customer with its golden attributes; the records given for it
-// point to it and are no longer dirty, unless rewritten since the pass read them (a file's next
-// batch is written while this one resolves): their own batch's pass resolves them again. A customer
-// that only gains records is given just those: its other records, and the evidence between them,
-// stay as they are. The identity evidence of the records in $keys is replaced by `links`.
-// params: $clusters: list of {id, size (its records), golden: map,
-//           members: list of {key, fingerprint (as the pass read it)}: the records to point at it},
+// point to it and are no longer dirty. A customer that only gains records is given just those: its
+// other records, and the evidence between them, stay as they are. The identity evidence of the
+// records in $keys is replaced by `links`.
+// params: $clusters: list of {id, size (its records), members: list of the record keys to point at it,
+//           golden: map},
 //         $links: list of {a, b, rule, score, evidence: list of strings}, $keys: the record keys written
 // returns: nothing
 // replan=skip: on the ingest path; its plan is the same on an empty graph and a loaded one.
@@ -22,8 +21,8 @@ SET c += cluster.golden, c.recordCount = cluster.size
 REMOVE c.mergedInto
 WITH c, cluster
 UNWIND cluster.members AS member
-MATCH (r:SourceRecord {key: member.key})
-SET r.dirty = coalesce(r.fingerprint, '') <> coalesce(member.fingerprint, '')
+MATCH (r:SourceRecord {key: member})
+SET r.dirty = false
 WITH c, r
 CALL (c, r) {
   MATCH (r)-[old:BELONGS_TO]->(other:Customer)

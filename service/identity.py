@@ -328,10 +328,7 @@ async def _store(
         {
             "id": assignment.ids[members],
             "size": len(members),
-            # with what each was when read: one rewritten since then stays dirty (`write_clusters`)
-            "members": [
-                {"key": key, "fingerprint": by_key[key]["fingerprint"]} for key in newcomers[members]
-            ],
+            "members": list(newcomers[members]),
             "golden": golden_record([_golden_input(by_key[key]) for key in members]),
         }
         for members in changed

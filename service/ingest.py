@@ -1,13 +1,12 @@
 """Bulk and real-time loading: lines in, source records and interactions out, resolved.
 
 One code path serves `kith ingest FILE...` and the GraphQL `ingest` mutation: lines are parsed
-leniently (`service.records`), normalised (`service.normalize`) and written in batches with
-`UNWIND`, flagged dirty, then resolved in a transaction that takes the resolution lock first, so
-two ingests sharing identifiers end exactly as if they had run one after the other, and a dropped
-connection never leaves half a merge. A request's lines are written and resolved in one
-transaction, so when it commits its people are already customers (`ingest_objects`). A file's
-batch is resolved while the next batch's records are written, and its interactions, which change
-no one's identity, are written after that without the lock (see `ingest_parsed`).
+leniently (`service.records`), normalised (`service.normalize`), written in batches with `UNWIND`
+and resolved in the same transaction, so when a batch commits its people are already customers
+and a dropped connection never leaves half a merge. Batches take the resolution lock first, so two
+ingests sharing identifiers end exactly as if they had run one after the other. Interactions change
+no one's identity: a file's are written in a transaction of their own, without the lock, once its
+records are (see `ingest_parsed`); a request's few ride in its one transaction (`ingest_objects`).
 
 Example:
     async with Database(settings) as database:
@@ -363,29 +362,22 @@ class Preparer:
         return warnings
 
 
-async def write_record_rows(tx: AsyncManagedTransaction, batch: Batch) -> None:
-    """Writes the records of one batch, flagged dirty until resolution takes them in. The batch's
-    interactions are left to the caller."""
-    batch.rows["upsert_identifier_records"] = list(batch.identifier_records.values())
-    for name in WRITE_ORDER:
-        await store.write_rows(tx, name, batch.rows[name])
-
-
 async def write_records(tx: AsyncManagedTransaction, batch: Batch, model: MatchModel) -> None:
     """Writes the records of one batch and resolves them, in the caller's transaction (which holds
     the resolution lock). The batch's interactions are left to the caller."""
-    await write_record_rows(tx, batch)
+    batch.rows["upsert_identifier_records"] = list(batch.identifier_records.values())
+    for name in WRITE_ORDER:
+        await store.write_rows(tx, name, batch.rows[name])
     await resolve_keys(tx, batch.seeds(), model)
 
 
-async def resolve_batch(database: Database, batch: Batch, model: MatchModel) -> None:
-    """Resolves the records of one batch, once written, in a transaction that holds the resolution
-    lock: a merge lands whole or not at all. A batch cut short between the two leaves its records
-    whole and dirty, for a re-run of the same lines (or `kith resolve`) to resolve."""
+async def write_batch(database: Database, batch: Batch, model: MatchModel) -> None:
+    """Writes and resolves the records of one batch in a single transaction: all of them land, or
+    none of them. The batch's interactions are left to `write_interactions`."""
 
     async def work(tx: AsyncManagedTransaction) -> None:
         await store.take_resolution_lock(tx)
-        await resolve_keys(tx, batch.seeds(), model)
+        await write_records(tx, batch, model)
 
     await database.in_write_transaction(work)
 
@@ -598,45 +590,27 @@ async def ingest_parsed(
     # the thread runs while this one waits on Neo4j, so Python's and the server's work overlap.
     # Only one `next` is ever in flight, and `report` is read only once the batches run out.
     upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
-    # A batch's interactions are written after it is resolved (they may link to its thin records),
-    # in a transaction of their own that Neo4j works on while the next batch is prepared and resolved.
+    # A batch's interactions are written after its records (they may link to its thin records), in
+    # a transaction of their own that Neo4j works on while the next batch is prepared and resolved.
     in_flight = InteractionWrites()
-
-    async def settle(batch: Batch, reached: int) -> None:
-        """Resolves a batch whose records are written, then starts writing its interactions."""
-        if batch.needs_resolution():
-            await resolve_batch(database, batch, model)
-        if batch.interactions:
-            keys = {row["key"] for row in batch.interactions}
-            await in_flight.start(partial(write_interactions, database, batch), keys, reached)
-
-    # The batch before is resolved while this one's records are written: Neo4j runs a transaction on
-    # one thread, and with one after the other its second core sat idle (profiles loaded a fifth
-    # faster). Each record is resolved by its own batch's pass whatever an earlier pass saw of it: a
-    # record rewritten after a pass read it stays dirty (`write_clusters`).
-    settling: asyncio.Task[None] | None = None
     reached = 0
     try:
         while (item := await upcoming) is not None:
             batch, position = item
             upcoming = asyncio.create_task(asyncio.to_thread(next, batches, None))
             if batch.needs_resolution():
-                await database.in_write_transaction(partial(write_record_rows, batch=batch))
-            if settling is not None:
-                await settling
-                if on_progress is not None:
-                    on_progress(in_flight.done_through(reached))
-            settling = asyncio.create_task(settle(batch, reached))
+                await write_batch(database, batch, model)
+            if batch.interactions:
+                keys = {row["key"] for row in batch.interactions}
+                await in_flight.start(partial(write_interactions, database, batch), keys, reached)
             reached = position
-        if settling is not None:
-            await settling
+            if on_progress is not None:
+                on_progress(in_flight.done_through(reached))
         await in_flight.drain()
         if on_progress is not None:
             on_progress(reached)
     finally:
         upcoming.cancel()
-        if settling is not None:
-            settling.cancel()
         in_flight.cancel()
     return report
 

@@ -30,11 +30,8 @@ class StaleRead(DriverError):
     is rewriting: it reports most such reads itself ("the transaction read outdated data"), as a
     transient error the driver retries. Once in a full-scale load (98,355 profiles, then 513,633
     interactions written two transactions at a time) a candidate found by one statement was missing
-    from the next, which read the records (now one statement does both). Since a file's records are
-    written while the batch before resolves, a record that commit creates can be met by its
-    relationships a moment before its key is indexed (once in three such loads): a record missing is
-    read once more by its key before the read is called stale. Retryable like Neo4j's own: the
-    driver runs the whole transaction function again, on what is committed by then.
+    from the next, which read the records (now one statement does both). Retryable like Neo4j's own:
+    the driver runs the whole transaction function again, on what is committed by then.
     """
 
     def is_retryable(self) -> bool:
@@ -158,7 +155,6 @@ async def _walk_step(
     max_holders: int,
     max_block: int,
     only_dirty: bool,
-    rereading: bool = False,
 ) -> tuple[list[Row], list[Row]]:
     [row] = await run(
         tx,
@@ -173,10 +169,6 @@ async def _walk_step(
     wanted = {key for hop in hops for key in (*hop["candidates"], *hop["members"])}
     wanted.update(given["key"] for given in keys if given["reach"] == "record")
     missing = wanted.difference(known, (record["key"] for record in records))
-    if missing and not rereading:
-        given = [{"key": key, "reach": "record"} for key in sorted(missing)]
-        _, again = await _walk_step(tx, given, (), 0, max_block, False, rereading=True)
-        return hops, records + again
     if missing:
         named = ", ".join(sorted(missing)[:5])
         raise StaleRead(f"records found earlier in the transaction are gone: {named}")

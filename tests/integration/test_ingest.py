@@ -4,7 +4,6 @@ import asyncio
 import json
 from collections.abc import Awaitable
 from dataclasses import replace
-from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -14,22 +13,10 @@ from neo4j import AsyncManagedTransaction
 from service import privacy
 from service.audit import Actor
 from service.config import Settings
-from service.graph import store
 from service.graph.database import Database
 from service.identity import load_model
-from service.ingest import (
-    Batch,
-    Preparer,
-    Suppressed,
-    ingest_file,
-    ingest_objects,
-    locked_ingest_context,
-    rejects_path,
-    write_record_rows,
-)
+from service.ingest import Suppressed, ingest_file, ingest_objects, locked_ingest_context, rejects_path
 from service.privacy import forget_customer, suppression_list
-from service.records import parse_line
-from service.resolution.blocking import MAX_BLOCK
 from service.resolution.model import MatchModel, model_to_json
 from service.suppression import SuppressionList
 from tests.integration.graph_helpers import clusters, counts, customer_of
@@ -115,56 +102,6 @@ async def test_loading_the_same_file_twice_changes_nothing(
     first = (await counts(database), await clusters(database))
     await ingest_file(database, path, settings, MatchModel())
     assert (await counts(database), await clusters(database)) == first
-
-
-async def write_unresolved(database: Database, settings: Settings, lines: list[Any]) -> None:
-    """Writes the lines' records as a file's batch does before its resolution pass."""
-    batch, preparer = Batch(), Preparer(settings.kith_default_region)
-    for line in lines:
-        preparer.add(batch, parse_line(line))
-    await database.in_write_transaction(partial(write_record_rows, batch=batch))
-
-
-async def dirty_keys(database: Database) -> list[str]:
-    records, _, _ = await database.driver.execute_query(
-        "MATCH (r:SourceRecord {dirty: true}) RETURN r.key AS key ORDER BY key"
-    )
-    return [record["key"] for record in records]
-
-
-async def test_records_of_a_batch_cut_short_before_its_resolution_are_resolved_by_a_rerun(
-    database: Database, settings: Settings, tmp_path: Path
-) -> None:
-    path = write_lines(tmp_path / "crm.jsonl", [MITCHELL, MITCH_WEB])
-    await write_unresolved(database, settings, [MITCHELL, MITCH_WEB])
-    assert await clusters(database) == set()
-    assert await dirty_keys(database) == ["crm:C-1001", "webshop:W-9"]
-    await ingest_file(database, path, settings, MatchModel())
-    assert await clusters(database) == {frozenset({"crm:C-1001", "webshop:W-9"})}
-    assert await dirty_keys(database) == []
-
-
-async def test_a_record_rewritten_after_a_pass_read_it_stays_dirty_for_its_own_pass(
-    database: Database, settings: Settings
-) -> None:
-    await ingest_objects(database, [MITCHELL], settings)
-    customer = await customer_of(database, "crm:C-1001")
-
-    async def read(tx: AsyncManagedTransaction) -> Any:
-        return (await store.match_records(tx, ["crm:C-1001"], MAX_BLOCK))[0]["fingerprint"]
-
-    async def store_pass(fingerprint: Any) -> None:
-        members = [{"key": "crm:C-1001", "fingerprint": fingerprint}]
-        cluster = {"id": customer, "size": 1, "golden": {}, "members": members}
-        await database.in_write_transaction(lambda tx: store.write_clusters(tx, [], [cluster], []))
-
-    as_read = await database.in_read_transaction(read)
-    # The next batch of a file is written while an earlier pass that read the record resolves.
-    await write_unresolved(database, settings, [{**MITCHELL, "familyName": "Greene"}])
-    await store_pass(as_read)
-    assert await dirty_keys(database) == ["crm:C-1001"]
-    await store_pass(await database.in_read_transaction(read))
-    assert await dirty_keys(database) == []
 
 
 async def test_a_line_loaded_again_unchanged_leaves_its_record_alone_and_a_changed_one_is_written(

@@ -53,33 +53,6 @@ async def test_a_record_found_earlier_but_missing_now_is_a_stale_read_and_the_tr
     await database.in_read_transaction(missing)
 
 
-async def test_a_record_missing_from_a_step_but_there_a_moment_later_is_read_again_not_called_stale(
-    database: Database, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    await database.driver.execute_query("CREATE (:SourceRecord {key: 'crm:1', source: 'crm', dirty: false})")
-    run, statements = store.run, []
-
-    async def committing_after_the_first(tx: AsyncManagedTransaction, name: str, **parameters: Any) -> Any:
-        rows = await run(tx, name, **parameters)
-        if not statements:  # another ingest's records land while this transaction reads
-            await database.driver.execute_query(
-                "CREATE (:SourceRecord {key: 'crm:2', source: 'crm', dirty: false})"
-            )
-        statements.append(name)
-        return rows
-
-    attempts = 0
-
-    async def work(tx: AsyncManagedTransaction) -> list[str]:
-        nonlocal attempts
-        attempts += 1
-        return sorted(row["key"] for row in await store.match_records(tx, ["crm:1", "crm:2"], MAX_BLOCK))
-
-    monkeypatch.setattr(store, "run", committing_after_the_first)
-    assert await database.in_read_transaction(work) == ["crm:1", "crm:2"]
-    assert (attempts, statements) == (1, ["resolution_neighbourhood", "resolution_neighbourhood"])
-
-
 async def test_a_step_of_resolutions_walk_reads_the_records_it_reaches_but_those_already_known(
     database: Database, settings: Settings
 ) -> None:
