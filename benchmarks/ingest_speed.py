@@ -14,7 +14,7 @@ ran (its JIT compiler thread was then Neo4j's busiest, 5.5 ms of CPU a mutation 
 to 23-28 ms then. The baselines, measured in the same run, are the floor Neo4j sets on
 this machine: the same profile rows, and the same interaction rows, each written with a bare
 `UNWIND ... CREATE` of one node each, no identifiers and no resolution. This machine's speed varies
-from day to day (the profile baseline from 16,500/s to 29,000/s): compare runs by their ratios to
+from day to day (the profile baseline from 15,500/s to 29,000/s): compare runs by their ratios to
 the baselines. A second measure splits kith's own time: the same file through the same ingest with
 identity resolution switched off (records, identifiers and everything they link to written, the
 lock taken, no one resolved), on an empty graph that is wiped again afterwards.
@@ -157,14 +157,8 @@ async def measure(households: int, per_person: float) -> None:
         f"interactions: {interactions.accepted} in {interaction_seconds:.1f}s = "
         f"{interaction_rate:.0f}/s (target >= 10000/s)"
     )
-    print(
-        f"baseline bare CREATE of the same profile rows: {baseline:.0f}/s; "
-        f"kith/baseline throughput ratio: {profile_rate / baseline:.3f}"
-    )
-    print(
-        f"baseline bare CREATE of the same interaction rows: {interaction_baseline:.0f}/s; "
-        f"kith/baseline throughput ratio: {interaction_rate / interaction_baseline:.3f}"
-    )
+    print_baseline("profile", baseline, profile_rate)
+    print_baseline("interaction", interaction_baseline, interaction_rate)
     print(
         f"the same ingest with identity resolution switched off: {unresolved:.0f}/s; "
         f"resolving took {1 - profile_rate / unresolved:.0%} of the full ingest's time"
@@ -172,6 +166,13 @@ async def measure(households: int, per_person: float) -> None:
     print_latencies(first, "the first 200 after the bulk load, the JVM still compiling")
     print_latencies(latencies, "the next 200")
     print(f"peak Python memory: {peak_memory_mb():.0f} MB (target < 1024 MB)")
+
+
+def print_baseline(kind: str, baseline: float, rate: float) -> None:
+    print(
+        f"baseline bare CREATE of the same {kind} rows: {baseline:.0f}/s; "
+        f"kith/baseline throughput ratio: {rate / baseline:.3f}"
+    )
 
 
 def print_latencies(latencies: list[float], which: str | None = None) -> None:
