@@ -46,6 +46,9 @@ from service.resolution.model import MatchModel
 MUTATION = "mutation($p: [ProfileInput!]) { ingest(profiles: $p) { accepted rejected { index reason } } }"
 
 
+BASELINE_CREATE = "UNWIND $rows AS row CREATE (b:Baseline) SET b = row"
+
+
 async def bare_create_baseline(database: Database, path: Path) -> float:
     """Lines/s of the plainest possible write of the same lines (parsed, not normalised)."""
     rows: list[dict[str, Any]] = []
@@ -57,12 +60,10 @@ async def bare_create_baseline(database: Database, path: Path) -> float:
         record = parsed.record
         rows.append({"key": "baseline:" + record.key, "source": record.source, "sourceId": record.sourceId})
         if len(rows) == BATCH_SIZE:
-            await database.driver.execute_query(
-                "UNWIND $rows AS row CREATE (b:Baseline) SET b = row", rows=rows
-            )
+            await database.driver.execute_query(BASELINE_CREATE, rows=rows)
             count, rows = count + len(rows), []
     if rows:
-        await database.driver.execute_query("UNWIND $rows AS row CREATE (b:Baseline) SET b = row", rows=rows)
+        await database.driver.execute_query(BASELINE_CREATE, rows=rows)
         count += len(rows)
     rate = count / (time.perf_counter() - started)
     async with database.driver.session() as session:
